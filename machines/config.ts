@@ -1,0 +1,213 @@
+import { z } from 'zod';
+import { TuskError } from './errors.ts';
+
+export const DEFAULTS = {
+  port: 5432,
+  applicationName: 'Tusk',
+  connectTimeoutSec: 10,
+  keepaliveIntervalSec: 60,
+  poolMax: 10,
+  maxReconnectAttempts: 20,
+  backoff: { initialMs: 100, maxMs: 10_000 },
+} as const;
+
+// Postgres truncates application_name to NAMEDATALEN-1 bytes and replaces non-ASCII with '?'.
+const MAX_APPLICATION_NAME_BYTES = 63;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to reject them
+const controlChars = /[\u0000-\u001f\u007f]/;
+const printableAscii = /^[\x20-\x7e]*$/;
+const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
+
+const required = (what: string) =>
+  z
+    .string({ error: `${what} must be text` })
+    .trim()
+    .min(1, { error: `${what} is required` })
+    .refine((s) => !controlChars.test(s), { error: `${what} must not contain control characters` });
+
+const seconds = (what: string, max: number) =>
+  z
+    .int({ error: `${what} must be a whole number of seconds` })
+    .min(0, { error: `${what} must not be negative` })
+    .max(max, { error: `${what} must be at most ${max}` });
+
+export const connectionStatuses = [
+  'disconnected',
+  'connecting',
+  'connected',
+  'reconnecting',
+  'error',
+] as const;
+export const ConnectionStatusSchema = z.enum(connectionStatuses);
+export type ConnectionStatus = z.infer<typeof ConnectionStatusSchema>;
+
+export const sslModes = ['disable', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
+export const SslModeSchema = z.enum(sslModes, {
+  error: `sslMode must be one of ${sslModes.join(', ')}`,
+});
+export type SslMode = z.infer<typeof SslModeSchema>;
+
+export const ConnectionOptionsSchema = z.object({
+  applicationName: z
+    .string({ error: 'applicationName must be text' })
+    .refine((s) => printableAscii.test(s), {
+      error: 'applicationName must be printable ASCII',
+    })
+    .refine((s) => utf8Bytes(s) <= MAX_APPLICATION_NAME_BYTES, {
+      error: `applicationName must be at most ${MAX_APPLICATION_NAME_BYTES} bytes`,
+    })
+    .default(DEFAULTS.applicationName),
+  connectTimeoutSec: seconds('connectTimeoutSec', 600)
+    .min(1, { error: 'connectTimeoutSec must be at least 1' })
+    .default(DEFAULTS.connectTimeoutSec),
+  statementTimeoutMs: z
+    .int({ error: 'statementTimeoutMs must be a whole number of milliseconds' })
+    .min(0, { error: 'statementTimeoutMs must not be negative' })
+    .max(2_147_483_647, { error: 'statementTimeoutMs must be at most 2147483647' })
+    .optional(),
+  readonly: z.boolean({ error: 'readonly must be true or false' }).default(false),
+  keepaliveIntervalSec: seconds('keepaliveIntervalSec', 86_400)
+    .min(1, { error: 'keepaliveIntervalSec must be at least 1' })
+    .default(DEFAULTS.keepaliveIntervalSec),
+  poolMax: z
+    .int({ error: 'poolMax must be a whole number' })
+    .min(1, { error: 'poolMax must be between 1 and 100' })
+    .max(100, { error: 'poolMax must be between 1 and 100' })
+    .default(DEFAULTS.poolMax),
+  maxReconnectAttempts: z
+    .int({ error: 'maxReconnectAttempts must be a whole number' })
+    .min(0, { error: 'maxReconnectAttempts must not be negative' })
+    .max(10_000, { error: 'maxReconnectAttempts must be at most 10000' })
+    .default(DEFAULTS.maxReconnectAttempts),
+});
+export type ConnectionOptions = z.infer<typeof ConnectionOptionsSchema>;
+
+export const SshTunnelSchema = z.object({
+  enabled: z.boolean({ error: 'sshTunnel.enabled must be true or false' }),
+  host: z.string({ error: 'SSH host must be text' }).trim().default(''),
+  port: z
+    .int({ error: 'SSH port must be a whole number' })
+    .min(1, { error: 'SSH port must be between 1 and 65535' })
+    .max(65535, { error: 'SSH port must be between 1 and 65535' })
+    .default(22),
+  username: z.string({ error: 'SSH username must be text' }).trim().default(''),
+  auth: z.enum(['password', 'key', 'agent'], {
+    error: 'SSH auth must be one of password, key, agent',
+  }),
+  keyPath: z.string({ error: 'SSH key path must be text' }).optional(),
+});
+export type SshTunnel = z.infer<typeof SshTunnelSchema>;
+
+const color = z
+  .string()
+  .regex(/^#[0-9a-fA-F]{6}$/, { error: 'color must be a #rrggbb hex colour' })
+  .optional();
+
+export const ConnectionConfigSchema = z
+  .object({
+    id: z.uuid({ error: 'id must be a UUID' }),
+    name: required('name').pipe(
+      z.string().max(200, { error: 'name must be at most 200 characters' }),
+    ),
+    host: required('host').refine((s) => !/\s/.test(s), {
+      error: 'host must not contain whitespace',
+    }),
+    port: z
+      .int({ error: 'port must be a whole number' })
+      .min(1, { error: 'port must be between 1 and 65535' })
+      .max(65535, { error: 'port must be between 1 and 65535' })
+      .default(DEFAULTS.port),
+    database: required('database'),
+    username: required('username'),
+    passwordInKeyring: z
+      .boolean({ error: 'passwordInKeyring must be true or false' })
+      .default(false),
+    sslMode: SslModeSchema.default('prefer'),
+    sslCaCert: z.string({ error: 'sslCaCert must be a file path' }).min(1).optional(),
+    sshTunnel: SshTunnelSchema.optional(),
+    options: ConnectionOptionsSchema.prefault({}),
+    groupId: z.uuid({ error: 'groupId must be a UUID' }).optional(),
+    color,
+    lastConnectedAt: z.iso
+      .datetime({ error: 'lastConnectedAt must be an ISO date-time' })
+      .optional(),
+  })
+  .superRefine((c, ctx) => {
+    const ssh = c.sshTunnel;
+    if (ssh?.enabled) {
+      if (!ssh.host) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sshTunnel', 'host'],
+          message: 'SSH host is required when the tunnel is enabled',
+        });
+      }
+      if (!ssh.username) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sshTunnel', 'username'],
+          message: 'SSH username is required when the tunnel is enabled',
+        });
+      }
+      if (ssh.auth === 'key' && !ssh.keyPath) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sshTunnel', 'keyPath'],
+          message: 'SSH key path is required for key authentication',
+        });
+      }
+    }
+    if ((c.sslMode === 'verify-ca' || c.sslMode === 'verify-full') && !c.sslCaCert) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sslCaCert'],
+        message: `a CA certificate is required for sslMode ${c.sslMode}`,
+      });
+    }
+  });
+
+export type ConnectionConfig = z.infer<typeof ConnectionConfigSchema>;
+export type ConnectionConfigInput = z.input<typeof ConnectionConfigSchema>;
+
+export const ConnectionGroupSchema = z.object({
+  id: z.uuid({ error: 'id must be a UUID' }),
+  name: required('name').pipe(
+    z.string().max(200, { error: 'name must be at most 200 characters' }),
+  ),
+  color,
+  parentId: z.uuid({ error: 'parentId must be a UUID' }).optional(),
+});
+export type ConnectionGroup = z.infer<typeof ConnectionGroupSchema>;
+
+/** Turns zod's issues into one InvalidInput error that names each field and the rule it broke. */
+export function invalidInput(error: z.ZodError, what = 'config'): TuskError {
+  const issues = error.issues.map((issue) => {
+    const field = issue.path.map(String).join('.') || what;
+    return { field, message: issue.message };
+  });
+  const message = issues.map((i) => `${i.field}: ${i.message}`).join('; ');
+  return new TuskError({
+    kind: 'InvalidInput',
+    message: `Invalid ${what}: ${message}`,
+    field: issues[0]?.field ?? what,
+  });
+}
+
+export function parseWith<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  what: string,
+): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw invalidInput(result.error, what);
+  return result.data;
+}
+
+/** Returns the parsed config with defaults filled in, or throws a TuskError of kind InvalidInput. */
+export function validate(input: unknown): ConnectionConfig {
+  return parseWith(ConnectionConfigSchema, input, 'connection config');
+}
+
+export function validateGroup(input: unknown): ConnectionGroup {
+  return parseWith(ConnectionGroupSchema, input, 'connection group');
+}

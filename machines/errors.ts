@@ -1,0 +1,99 @@
+export const errorKinds = [
+  'InvalidInput',
+  'ConnectionFailed',
+  'ConnectionTimeout',
+  'ConnectionLost',
+  'AuthFailed',
+  'CredentialNotFound',
+  'QueryFailed',
+  'NotConnected',
+  'Storage',
+] as const;
+
+export type TuskErrorKind = (typeof errorKinds)[number];
+
+/** The plain, serialisable form of a TuskError: what crosses IPC and what a snapshot holds. */
+export interface TuskErrorData {
+  kind: TuskErrorKind;
+  message: string;
+  /** SQLSTATE from PostgreSQL, or a Node error code such as ECONNREFUSED. */
+  code?: string;
+  detail?: string;
+  hint?: string;
+  position?: number;
+  /** The config field an InvalidInput error is about, dotted (`options.poolMax`). */
+  field?: string;
+  /** The file a Storage error is about. */
+  path?: string;
+}
+
+const optionalKeys = ['code', 'detail', 'hint', 'position', 'field', 'path'] as const;
+
+export class TuskError extends Error {
+  readonly kind: TuskErrorKind;
+  readonly code?: string;
+  readonly detail?: string;
+  readonly hint?: string;
+  readonly position?: number;
+  readonly field?: string;
+  readonly path?: string;
+
+  constructor(data: TuskErrorData, options?: { cause?: unknown }) {
+    super(data.message, options);
+    this.name = 'TuskError';
+    this.kind = data.kind;
+    for (const key of optionalKeys) {
+      if (data[key] !== undefined) Object.assign(this, { [key]: data[key] });
+    }
+  }
+
+  toJSON(): TuskErrorData {
+    const data: TuskErrorData = { kind: this.kind, message: this.message };
+    for (const key of optionalKeys) {
+      if (this[key] !== undefined) Object.assign(data, { [key]: this[key] });
+    }
+    return data;
+  }
+
+  /** Rebuilds an error that crossed IPC; anything unrecognisable becomes a generic error. */
+  static fromJSON(value: unknown): TuskError {
+    if (!isTuskErrorData(value)) {
+      return new TuskError({ kind: 'ConnectionFailed', message: 'Malformed error received' });
+    }
+    return new TuskError(value);
+  }
+}
+
+export function isTuskErrorData(value: unknown): value is TuskErrorData {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.message === 'string' &&
+    (errorKinds as readonly unknown[]).includes(v.kind) &&
+    optionalKeys.every(
+      (k) => v[k] === undefined || typeof v[k] === (k === 'position' ? 'number' : 'string'),
+    )
+  );
+}
+
+// SQLSTATEs that mean "the server or the path to it is unavailable for now"; see DESIGN.md.
+const retryableCodes = new Set(['57P01', '57P02', '57P03', '53300']);
+const permanentCodes = new Set(['28P01', '28000', '3D000', '08P01', 'TLS_UNSUPPORTED']);
+// Node's TLS verification failures (ERR_TLS_CERT_ALTNAME_INVALID, SELF_SIGNED_CERT_IN_CHAIN, ...).
+const tlsVerification = /CERT|^ERR_TLS_|^UNABLE_TO_|^DEPTH_ZERO/;
+
+/**
+ * Whether reconnecting could help. Bad credentials, a missing database, protocol violations
+ * and TLS verification failures are permanent: retrying them only hammers the server.
+ */
+export function isRetryable(error: TuskErrorData): boolean {
+  if (error.code && (permanentCodes.has(error.code) || tlsVerification.test(error.code))) {
+    return false;
+  }
+  if (error.code && (retryableCodes.has(error.code) || error.code.startsWith('08'))) return true;
+  return (
+    error.kind === 'ConnectionFailed' ||
+    error.kind === 'ConnectionTimeout' ||
+    error.kind === 'ConnectionLost'
+  );
+}
