@@ -97,3 +97,11 @@ export function isRetryable(error: TuskErrorData): boolean {
     error.kind === 'ConnectionLost'
   );
 }
+
+/** Whatever an effect rejected with, as plain data a snapshot may hold. */
+export function toErrorData(error: unknown): TuskErrorData {
+  if (error instanceof TuskError) return error.toJSON();
+  if (isTuskErrorData(error)) return { ...error };
+  const message = error instanceof Error ? error.message : String(error);
+  return { kind: 'ConnectionFailed', message: message || 'Unknown error' };
+}

@@ -1,0 +1,327 @@
+import { assign, enqueueActions, fromCallback, fromPromise, setup } from 'xstate';
+import { backoff } from './backoff.ts';
+import { type ConnectionStatus, DEFAULTS } from './config.ts';
+import type {
+  CloseInput,
+  ConnectionContext,
+  ConnectionEvent,
+  ConnectionInput,
+  ConnectionStatusReport,
+  ConnectionTag,
+  CredentialSource,
+  PingResult,
+  ServerInfo,
+  SessionInput,
+  SessionSettings,
+} from './connection.types.ts';
+import { isRetryable, type TuskErrorData, toErrorData } from './errors.ts';
+
+const notProvided = (name: string) => async (): Promise<never> => {
+  throw new Error(`connection machine: the "${name}" actor was not provided`);
+};
+
+const sessionInput = ({ context }: { context: ConnectionContext }): SessionInput => ({
+  connectionId: context.config.id,
+  config: context.config,
+});
+
+const closeInput =
+  (reason: CloseInput['reason']) =>
+  ({ context }: { context: ConnectionContext }): CloseInput => ({
+    ...sessionInput({ context }),
+    reason,
+  });
+
+const timeoutError = (what: string, seconds: number): TuskErrorData => ({
+  kind: 'ConnectionTimeout',
+  message: `${what} did not finish within ${seconds} s`,
+});
+
+const failWith = (target: string) => ({
+  target,
+  actions: {
+    type: 'recordError' as const,
+    params: ({ event }: { event: { error: unknown } }) => ({ error: event.error }),
+  },
+});
+
+/**
+ * The steps of a connect, shared by a user's connect and each reconnect attempt; only where a
+ * failure goes differs (a user's connect fails fast, a reconnect may try again).
+ */
+const connectSteps = (failed: string) =>
+  ({
+    initial: 'credentials',
+    states: {
+      credentials: {
+        invoke: {
+          src: 'resolveCredentials',
+          input: sessionInput,
+          onDone: 'opening',
+          onError: failWith(failed),
+        },
+      },
+      opening: {
+        invoke: {
+          src: 'openSession',
+          input: sessionInput,
+          onDone: 'session',
+          onError: failWith(failed),
+        },
+      },
+      session: {
+        invoke: {
+          src: 'applySession',
+          input: sessionInput,
+          onDone: {
+            target: 'serverInfo',
+            actions: {
+              type: 'recordSession',
+              params: ({ event }: { event: { output: SessionSettings } }) => ({
+                settings: event.output,
+              }),
+            },
+          },
+          onError: failWith(failed),
+        },
+      },
+      serverInfo: {
+        invoke: {
+          src: 'readServerInfo',
+          input: sessionInput,
+          onDone: {
+            target: 'ready',
+            actions: {
+              type: 'recordServer',
+              params: ({ event }: { event: { output: ServerInfo } }) => ({ server: event.output }),
+            },
+          },
+          onError: failWith(failed),
+        },
+      },
+      ready: { type: 'final' },
+    },
+  }) as const;
+
+export const connectionMachine = setup({
+  types: {
+    context: {} as ConnectionContext,
+    events: {} as ConnectionEvent,
+    input: {} as ConnectionInput,
+    tags: {} as ConnectionTag,
+  },
+  actors: {
+    resolveCredentials: fromPromise<CredentialSource, SessionInput>(
+      notProvided('resolveCredentials'),
+    ),
+    openSession: fromPromise<void, SessionInput>(notProvided('openSession')),
+    applySession: fromPromise<SessionSettings, SessionInput>(notProvided('applySession')),
+    readServerInfo: fromPromise<ServerInfo, SessionInput>(notProvided('readServerInfo')),
+    ping: fromPromise<PingResult, SessionInput>(notProvided('ping')),
+    closeSession: fromPromise<void, CloseInput>(notProvided('closeSession')),
+    /** Turns the session's own alarms (an idle client's error) into CONNECTION_LOST. */
+    watchSession: fromCallback<ConnectionEvent, SessionInput>(() => undefined),
+  },
+  delays: {
+    connectTimeout: ({ context }) => context.config.options.connectTimeoutSec * 1000,
+    pingTimeout: ({ context }) => context.config.options.connectTimeoutSec * 1000,
+    keepaliveInterval: ({ context }) => context.config.options.keepaliveIntervalSec * 1000,
+    retryBackoff: ({ context }) => context.retryDelayMs ?? 0,
+  },
+  guards: {
+    autoReconnect: ({ context }) => context.config.options.maxReconnectAttempts > 0,
+    firstAttempt: ({ context }) => context.attempt === 0,
+    canRetry: ({ context }) =>
+      context.lastError !== null &&
+      isRetryable(context.lastError) &&
+      context.attempt < context.config.options.maxReconnectAttempts,
+  },
+  actions: {
+    reportStatus: enqueueActions(
+      ({ context, self, enqueue }, params: { status: ConnectionStatus }) => {
+        if (!self._parent) return;
+        const report: ConnectionStatusReport = {
+          type: 'CONNECTION_STATUS',
+          connectionId: context.config.id,
+          status: params.status,
+          ...(params.status === 'error' && context.lastError ? { error: context.lastError } : {}),
+        };
+        enqueue.sendTo(self._parent, report);
+      },
+    ),
+    recordError: assign({
+      lastError: (_, params: { error: unknown }) => toErrorData(params.error),
+    }),
+    recordLoss: assign({
+      lastError: ({ event }) => (event.type === 'CONNECTION_LOST' ? event.error : null),
+    }),
+    recordConnectTimeout: assign({
+      lastError: ({ context }) =>
+        timeoutError('Connecting', context.config.options.connectTimeoutSec),
+    }),
+    recordPingTimeout: assign({
+      lastError: ({ context }) => ({
+        ...timeoutError('The keepalive ping', context.config.options.connectTimeoutSec),
+        kind: 'ConnectionLost' as const,
+      }),
+    }),
+    recordSession: assign({
+      session: (_, params: { settings: SessionSettings }) => params.settings,
+    }),
+    recordServer: assign({ server: (_, params: { server: ServerInfo }) => params.server }),
+    recordPing: assign({
+      keepalive: ({ context }, params: { result: PingResult }) => ({
+        pings: context.keepalive.pings + 1,
+        lastPingAt: params.result.at,
+        lastLatencyMs: params.result.latencyMs,
+      }),
+      pool: (_, params: { result: PingResult }) => params.result.pool,
+    }),
+    markConnected: assign({ attempt: 0, lastError: null, retryDelayMs: null, nextRetryAt: null }),
+    clearError: assign({ lastError: null }),
+    forgetSession: assign({ server: null, session: null, pool: null }),
+    countAttempt: assign({ attempt: ({ context }) => context.attempt + 1 }),
+    scheduleRetry: assign(({ context }) => {
+      if (context.attempt === 0) return { retryDelayMs: 0, nextRetryAt: null };
+      const ms = backoff(context.attempt, { ...DEFAULTS.backoff, jitter: 'full' });
+      return { retryDelayMs: ms, nextRetryAt: Date.now() + ms };
+    }),
+    clearRetry: assign({ retryDelayMs: null, nextRetryAt: null }),
+    updateConfig: assign({
+      config: ({ context, event }) =>
+        event.type === 'UPDATE_CONFIG' ? event.config : context.config,
+    }),
+  },
+}).createMachine({
+  id: 'connection',
+  context: ({ input }) => ({
+    config: input.config,
+    attempt: 0,
+    retryDelayMs: null,
+    nextRetryAt: null,
+    lastError: null,
+    server: null,
+    session: null,
+    keepalive: { pings: 0, lastPingAt: null, lastLatencyMs: null },
+    pool: null,
+  }),
+  initial: 'disconnected',
+  on: { UPDATE_CONFIG: { actions: 'updateConfig' } },
+  states: {
+    disconnected: {
+      entry: [{ type: 'reportStatus', params: { status: 'disconnected' } }, 'forgetSession'],
+      initial: 'closed',
+      states: {
+        closing: {
+          invoke: {
+            src: 'closeSession',
+            input: closeInput('disconnect'),
+            onDone: 'closed',
+            onError: 'closed',
+          },
+        },
+        closed: {},
+      },
+      on: { CONNECT: 'connecting' },
+    },
+    connecting: {
+      tags: 'busy',
+      entry: ['clearError', { type: 'reportStatus', params: { status: 'connecting' } }],
+      after: { connectTimeout: { target: 'error', actions: 'recordConnectTimeout' } },
+      ...connectSteps('#connection.error'),
+      onDone: 'connected',
+      on: { DISCONNECT: '#connection.disconnected.closing' },
+    },
+    connected: {
+      tags: 'usable',
+      entry: ['markConnected', { type: 'reportStatus', params: { status: 'connected' } }],
+      invoke: { src: 'watchSession', input: sessionInput },
+      initial: 'idle',
+      states: {
+        idle: {
+          after: { keepaliveInterval: 'pinging' },
+          on: { WAKE: 'pinging' },
+        },
+        pinging: {
+          invoke: {
+            src: 'ping',
+            input: sessionInput,
+            onDone: {
+              target: 'idle',
+              actions: { type: 'recordPing', params: ({ event }) => ({ result: event.output }) },
+            },
+            onError: {
+              target: 'lost',
+              actions: { type: 'recordError', params: ({ event }) => ({ error: event.error }) },
+            },
+          },
+          after: { pingTimeout: { target: 'lost', actions: 'recordPingTimeout' } },
+        },
+        lost: {
+          always: [
+            { guard: 'autoReconnect', target: '#connection.reconnecting' },
+            { target: '#connection.error' },
+          ],
+        },
+      },
+      on: {
+        CONNECTION_LOST: { target: '.lost', actions: 'recordLoss' },
+        DISCONNECT: '#connection.disconnected.closing',
+      },
+    },
+    reconnecting: {
+      tags: 'busy',
+      entry: { type: 'reportStatus', params: { status: 'reconnecting' } },
+      initial: 'closing',
+      states: {
+        closing: {
+          invoke: {
+            src: 'closeSession',
+            input: closeInput('lost'),
+            onDone: 'waiting',
+            onError: 'waiting',
+          },
+        },
+        waiting: {
+          entry: 'scheduleRetry',
+          exit: 'clearRetry',
+          always: { guard: 'firstAttempt', target: 'attempting' },
+          after: { retryBackoff: 'attempting' },
+          on: { WAKE: 'attempting', RETRY: 'attempting' },
+        },
+        attempting: {
+          entry: 'countAttempt',
+          after: { connectTimeout: { target: 'failed', actions: 'recordConnectTimeout' } },
+          ...connectSteps('#connection.reconnecting.failed'),
+          onDone: '#connection.connected',
+        },
+        failed: {
+          always: [{ guard: 'canRetry', target: 'closing' }, { target: '#connection.error' }],
+        },
+      },
+      on: { DISCONNECT: '#connection.disconnected.closing' },
+    },
+    error: {
+      entry: { type: 'reportStatus', params: { status: 'error' } },
+      initial: 'closing',
+      states: {
+        closing: {
+          invoke: {
+            src: 'closeSession',
+            input: closeInput('failed'),
+            onDone: 'closed',
+            onError: 'closed',
+          },
+        },
+        closed: {},
+      },
+      on: {
+        CONNECT: 'connecting',
+        RETRY: 'connecting',
+        DISCONNECT: '#connection.disconnected.closing',
+      },
+    },
+  },
+});
+
+export type ConnectionMachine = typeof connectionMachine;

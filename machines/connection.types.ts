@@ -1,0 +1,93 @@
+import type { ConnectionConfig, ConnectionStatus } from './config.ts';
+import type { TuskErrorData } from './errors.ts';
+
+/** What `readServerInfo` learns once the session is set up. */
+export interface ServerInfo {
+  version: string;
+  serverVersionNum: number;
+  currentDatabase: string;
+  currentUser: string;
+  backendPid: number;
+  /** pg_postmaster_start_time(), ISO 8601. */
+  startedAt: string;
+  ssl: boolean;
+}
+
+/** The session settings as the server reports them (`SHOW`), after they were applied. */
+export interface SessionSettings {
+  readonly: boolean;
+  statementTimeoutMs: number;
+  applicationName: string;
+}
+
+export interface PoolUse {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+export interface PingResult {
+  latencyMs: number;
+  /** Epoch ms when the answer came. */
+  at: number;
+  pool: PoolUse;
+}
+
+export interface KeepaliveStats {
+  pings: number;
+  lastPingAt: number | null;
+  lastLatencyMs: number | null;
+}
+
+export type CredentialSource = 'keyring' | 'one-off' | 'none';
+
+/** Input of every effect: enough to find the session in main/, never a secret. */
+export interface SessionInput {
+  connectionId: string;
+  config: ConnectionConfig;
+}
+
+/**
+ * Why a session is closed. `disconnect` ends clients politely and waits for their backends;
+ * `lost` and `failed` destroy sockets at once, since a dead network would never answer a
+ * polite goodbye, and running queries must fail now rather than hang.
+ */
+export interface CloseInput extends SessionInput {
+  reason: 'disconnect' | 'lost' | 'failed';
+}
+
+export interface ConnectionInput {
+  config: ConnectionConfig;
+}
+
+export type ConnectionEvent =
+  | { type: 'CONNECT' }
+  | { type: 'DISCONNECT' }
+  | { type: 'RETRY' }
+  | { type: 'WAKE' }
+  | { type: 'CONNECTION_LOST'; error: TuskErrorData }
+  | { type: 'UPDATE_CONFIG'; config: ConnectionConfig };
+
+/** Sent to the parent (the manager) on entry to each top-level state. */
+export interface ConnectionStatusReport {
+  type: 'CONNECTION_STATUS';
+  connectionId: string;
+  status: ConnectionStatus;
+  error?: TuskErrorData;
+}
+
+export interface ConnectionContext {
+  config: ConnectionConfig;
+  /** Reconnect attempts made since the connection was lost; 0 while connected. */
+  attempt: number;
+  retryDelayMs: number | null;
+  /** Epoch ms of the next reconnect attempt, for a countdown. */
+  nextRetryAt: number | null;
+  lastError: TuskErrorData | null;
+  server: ServerInfo | null;
+  session: SessionSettings | null;
+  keepalive: KeepaliveStats;
+  pool: PoolUse | null;
+}
+
+export type ConnectionTag = 'busy' | 'usable';
