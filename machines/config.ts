@@ -13,8 +13,9 @@ export const DEFAULTS = {
 
 // Postgres truncates application_name to NAMEDATALEN-1 bytes and replaces non-ASCII with '?'.
 const MAX_APPLICATION_NAME_BYTES = 63;
+// C0, DEL and C1 (U+0080-U+009F): NEL (U+0085) is a line break that \s and trim() do not catch.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to reject them
-const controlChars = /[\u0000-\u001f\u007f]/;
+const controlChars = /[\u0000-\u001f\u007f-\u009f]/;
 const printableAscii = /^[\x20-\x7e]*$/;
 const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
 
