@@ -21,7 +21,10 @@ const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
 
 const required = (what: string) =>
   z
-    .string({ error: `${what} must be text` })
+    .string({
+      error: (issue) =>
+        issue.input === undefined ? `${what} is required` : `${what} must be text`,
+    })
     .trim()
     .min(1, { error: `${what} is required` })
     .refine((s) => !controlChars.test(s), { error: `${what} must not contain control characters` });
