@@ -24,7 +24,9 @@ export function backoff(attempt: number, options: BackoffOptions): number {
   const ceiling = backoffCeiling(attempt, options);
   if (options.jitter === 'none') return ceiling;
   const draw = (options.random ?? Math.random)();
-  return Math.floor(Math.min(Math.max(draw, 0), 1) * ceiling);
+  // A broken random source must not turn into a zero or NaN delay: fall back to the ceiling.
+  const fraction = Number.isFinite(draw) ? Math.min(Math.max(draw, 0), 1) : 1;
+  return Math.floor(fraction * ceiling);
 }
 
 /** The largest delay `backoff` can return for this attempt: initialMs doubling, capped at maxMs. */
