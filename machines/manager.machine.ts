@@ -1,0 +1,117 @@
+import { type ActorRefFrom, assign, emit, enqueueActions, setup } from 'xstate';
+import type { ConnectionConfig, ConnectionStatus } from './config.ts';
+import { connectionMachine } from './connection.machine.ts';
+import type { ConnectionStatusReport } from './connection.types.ts';
+import type { TuskErrorData } from './errors.ts';
+
+export interface ConnectionStatusEvent {
+  connectionId: string;
+  status: ConnectionStatus;
+  error?: TuskErrorData;
+}
+
+export type ManagerEvent =
+  | { type: 'CONNECTION_ADD'; config: ConnectionConfig }
+  | { type: 'CONNECTION_REMOVE'; connectionId: string }
+  | { type: 'CONNECT'; connectionId: string }
+  | { type: 'DISCONNECT'; connectionId: string }
+  | { type: 'RETRY'; connectionId: string }
+  | { type: 'WAKE' }
+  | ConnectionStatusReport;
+
+export type ManagerEmitted = { type: 'connection:status' } & ConnectionStatusEvent;
+
+export interface ManagerContext {
+  /** The last status each child reported, by connection id. */
+  statuses: Record<string, ConnectionStatus>;
+}
+
+/** The child's id and systemId, so `system.get(connectionActorId(id))` finds it. */
+export const connectionActorId = (connectionId: string) => `connection:${connectionId}`;
+
+export type ConnectionActorRef = ActorRefFrom<typeof connectionMachine>;
+
+const knows = ({ context, event }: { context: ManagerContext; event: ManagerEvent }) =>
+  'connectionId' in event && event.connectionId in context.statuses;
+
+export const managerMachine = setup({
+  types: {
+    context: {} as ManagerContext,
+    events: {} as ManagerEvent,
+    emitted: {} as ManagerEmitted,
+  },
+  actors: { connection: connectionMachine },
+  guards: {
+    knows,
+    isNew: ({ context, event }) =>
+      event.type === 'CONNECTION_ADD' && !(event.config.id in context.statuses),
+    isChange: ({ context, event }) =>
+      event.type === 'CONNECTION_STATUS' &&
+      event.connectionId in context.statuses &&
+      context.statuses[event.connectionId] !== event.status,
+  },
+  actions: {
+    spawnConnection: enqueueActions(({ enqueue, event }) => {
+      if (event.type !== 'CONNECTION_ADD') return;
+      const id = connectionActorId(event.config.id);
+      enqueue.spawnChild('connection', { id, systemId: id, input: { config: event.config } });
+      enqueue.assign({
+        statuses: ({ context }) => ({ ...context.statuses, [event.config.id]: 'disconnected' }),
+      });
+    }),
+    updateConnection: enqueueActions(({ enqueue, event }) => {
+      if (event.type !== 'CONNECTION_ADD') return;
+      enqueue.sendTo(connectionActorId(event.config.id), {
+        type: 'UPDATE_CONFIG',
+        config: event.config,
+      });
+    }),
+    removeConnection: enqueueActions(({ enqueue, event }) => {
+      if (event.type !== 'CONNECTION_REMOVE') return;
+      enqueue.stopChild(connectionActorId(event.connectionId));
+      enqueue.assign({
+        statuses: ({ context }) => {
+          const { [event.connectionId]: _, ...rest } = context.statuses;
+          return rest;
+        },
+      });
+    }),
+    route: enqueueActions(({ enqueue, event }) => {
+      if (event.type !== 'CONNECT' && event.type !== 'DISCONNECT' && event.type !== 'RETRY') return;
+      enqueue.sendTo(connectionActorId(event.connectionId), { type: event.type });
+    }),
+    broadcastWake: enqueueActions(({ enqueue, context }) => {
+      for (const id of Object.keys(context.statuses)) {
+        enqueue.sendTo(connectionActorId(id), { type: 'WAKE' });
+      }
+    }),
+    recordStatus: assign({
+      statuses: ({ context, event }) =>
+        event.type === 'CONNECTION_STATUS'
+          ? { ...context.statuses, [event.connectionId]: event.status }
+          : context.statuses,
+    }),
+    emitStatus: emit(({ event }) => {
+      if (event.type !== 'CONNECTION_STATUS') throw new Error(`emitStatus on ${event.type}`);
+      const { type: _, ...status } = event;
+      return { type: 'connection:status' as const, ...status };
+    }),
+  },
+}).createMachine({
+  id: 'manager',
+  context: { statuses: {} },
+  on: {
+    CONNECTION_ADD: [
+      { guard: 'isNew', actions: 'spawnConnection' },
+      { actions: 'updateConnection' },
+    ],
+    CONNECTION_REMOVE: { guard: 'knows', actions: 'removeConnection' },
+    CONNECT: { guard: 'knows', actions: 'route' },
+    DISCONNECT: { guard: 'knows', actions: 'route' },
+    RETRY: { guard: 'knows', actions: 'route' },
+    WAKE: { actions: 'broadcastWake' },
+    CONNECTION_STATUS: { guard: 'isChange', actions: ['recordStatus', 'emitStatus'] },
+  },
+});
+
+export type ManagerMachine = typeof managerMachine;
