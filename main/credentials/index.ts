@@ -1,0 +1,11 @@
+export {
+  accountFor,
+  type CredentialStore,
+  DATABASE_PASSWORD,
+  type SecretKind,
+  type SecretStore,
+  SSH_PASSPHRASE,
+  SSH_PASSWORD,
+  secretKinds,
+} from './credential-store.ts';
+export { createKeytarStore, type Keytar, type KeytarStoreOptions } from './keytar-store.ts';
