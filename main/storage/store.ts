@@ -62,7 +62,7 @@ export async function openStore(dataDir: string): Promise<Store> {
     path,
     listConnections: async () => (await read()).connections,
     getConnection: async (id) => (await read()).connections.find((c) => c.id === id) ?? null,
-    saveConnection: (input) => {
+    saveConnection: async (input) => {
       // Parsing again strips whatever is not in the schema (a password above all).
       const config = validate(input);
       return update((data) => {
@@ -90,7 +90,7 @@ export async function openStore(dataDir: string): Promise<Store> {
         return { changed: true, result: true };
       }),
     listGroups: async () => (await read()).groups,
-    saveGroup: (input) => {
+    saveGroup: async (input) => {
       const group = validateGroup(input);
       return update((data) => {
         const index = data.groups.findIndex((g) => g.id === group.id);

@@ -99,4 +99,19 @@ describe('store round trip', () => {
       child,
     ]);
   });
+
+  it('rejects an invalid config or group with InvalidInput and writes nothing', async () => {
+    const dataDir = await freshDataDir();
+    const store = await openStore(dataDir);
+    const bad = { ...connection(), port: 0 };
+    await expect(store.saveConnection(bad)).rejects.toMatchObject({
+      kind: 'InvalidInput',
+      field: 'port',
+    });
+    await expect(store.saveGroup({ ...group(), name: ' ' })).rejects.toMatchObject({
+      kind: 'InvalidInput',
+      field: 'name',
+    });
+    await expect(access(dataDir)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
 });
