@@ -31,6 +31,11 @@ export interface PingResult {
   /** Epoch ms when the answer came. */
   at: number;
   pool: PoolUse;
+  /**
+   * No round trip was made: with poolMax 1 the only connection was busy with a query, and a ping
+   * queued behind it would only measure the query. `latencyMs` is then 0.
+   */
+  skipped?: boolean;
 }
 
 export interface KeepaliveStats {

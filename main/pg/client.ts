@@ -1,0 +1,155 @@
+import pg from 'pg';
+import type { ConnectionConfig } from '../../machines/config.ts';
+import { TuskError } from '../../machines/errors.ts';
+import { type MapOptions, toTuskError } from './errors.ts';
+import {
+  checkSettings,
+  type ExpectedSettings,
+  expectedSettings,
+  startupOptions,
+  VERIFY_SQL,
+} from './settings.ts';
+import type { TlsPlan } from './tls.ts';
+
+/** What a session tells each physical connection it creates, and hears back from it. */
+export interface ClientHooks {
+  expected: ExpectedSettings;
+  connectTimeoutMs: number;
+  mapOptions(): MapOptions;
+  /** Every client, from construction on, so a close can reach sockets that are still connecting. */
+  track(client: TuskClient): void;
+  /** An error on a client that had connected and been verified: its connection is gone. */
+  onError(client: TuskClient, error: Error): void;
+}
+
+/** The node-postgres fields this module relies on that @types/pg does not declare. */
+interface ClientInternals {
+  readyForQuery?: boolean;
+  processID: number | null;
+  secretKey: number | null;
+}
+
+type ConnectCallback = ((err: Error) => void) | ((err: null, c: pg.Client) => void);
+
+export interface TuskClient extends pg.Client {
+  /** Connected and verified; errors before that are reported to connect()'s caller only. */
+  readonly usable: boolean;
+  /** A query is on the wire (or queued) and its answer has not come back. */
+  readonly busy: boolean;
+  /** Backend pid and cancel key, for a CancelRequest. */
+  readonly cancelKey: { pid: number; secret: number } | null;
+  /** Closes the socket at once: no goodbye, running queries fail now. */
+  destroy(): void;
+}
+
+/**
+ * A pg.Client whose connect() also proves the server applied the session settings, so every
+ * physical connection, the control one and each one pg-pool opens, is checked, not just the first.
+ * pg-pool calls `client.connect(callback)`, so both calling styles are kept. The connect
+ * deadline covers the verification query too (pg's own connectionTimeoutMillis stops at
+ * ReadyForQuery), and a failed connect always destroys its socket: pg leaves it open, and a
+ * server waiting for a password would keep a backend slot until authentication_timeout.
+ */
+export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) => TuskClient {
+  return class VerifiedClient extends pg.Client implements TuskClient {
+    #usable = false;
+
+    constructor(config: pg.ClientConfig) {
+      super(config);
+      // Always listened to: an 'error' without a listener kills the process, and pg-pool
+      // removes its own listener while a client is checked out.
+      this.on('error', (error: Error) => {
+        if (this.#usable) hooks.onError(this, error);
+      });
+      hooks.track(this);
+    }
+
+    get usable(): boolean {
+      return this.#usable;
+    }
+
+    get busy(): boolean {
+      return this.#usable && (this as unknown as ClientInternals).readyForQuery === false;
+    }
+
+    get cancelKey(): { pid: number; secret: number } | null {
+      const { processID, secretKey } = this as unknown as ClientInternals;
+      return processID != null && secretKey != null ? { pid: processID, secret: secretKey } : null;
+    }
+
+    destroy(): void {
+      this.connection.stream.destroy();
+    }
+
+    override connect(): Promise<pg.Client>;
+    override connect(callback: ConnectCallback): void;
+    override connect(callback?: ConnectCallback): Promise<pg.Client> | undefined {
+      const done = this.#connectVerified();
+      if (!callback) return done;
+      done.then(
+        (client) => (callback as (err: null, c: pg.Client) => void)(null, client),
+        (error: Error) => (callback as (err: Error) => void)(error),
+      );
+      return undefined;
+    }
+
+    async #connectVerified(): Promise<pg.Client> {
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        this.destroy();
+      }, hooks.connectTimeoutMs);
+      timer.unref();
+      try {
+        await super.connect();
+        const result = await this.query(VERIFY_SQL);
+        const problem = checkSettings(result.rows[0], hooks.expected);
+        if (problem) throw problem;
+        this.#usable = true;
+        return this;
+      } catch (error) {
+        this.destroy();
+        if (timedOut) {
+          const { target } = hooks.mapOptions();
+          throw new TuskError(
+            {
+              kind: 'ConnectionTimeout',
+              message: `Connecting to ${target ?? 'the server'} did not finish within ${hooks.connectTimeoutMs / 1000} s`,
+            },
+            { cause: error },
+          );
+        }
+        throw toTuskError(error, 'connect', hooks.mapOptions());
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  };
+}
+
+/** TCP keepalive on every socket; Node then probes each second (not configurable in Node 20). */
+export const KEEPALIVE_INITIAL_DELAY_MS = 10_000;
+
+/**
+ * pg's options for every physical connection of a session. The password is a function, so pg
+ * asks for it only when the server does and never falls back to PGPASSWORD or ~/.pgpass; the
+ * function (and pg-pool's copy of it) is not the secret itself.
+ */
+export function clientConfig(
+  config: ConnectionConfig,
+  ssl: TlsPlan['ssl'],
+  password: () => string,
+): pg.ClientConfig {
+  return {
+    host: config.host,
+    port: config.port,
+    user: config.username,
+    database: config.database,
+    password,
+    application_name: config.options.applicationName,
+    options: startupOptions(expectedSettings(config.options)),
+    ssl,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: KEEPALIVE_INITIAL_DELAY_MS,
+  };
+}

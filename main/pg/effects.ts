@@ -1,0 +1,187 @@
+import { inspect } from 'node:util';
+import { fromCallback, fromPromise } from 'xstate';
+import type {
+  CloseInput,
+  ConnectionEvent,
+  CredentialSource,
+  PingResult,
+  ServerInfo,
+  SessionInput,
+  SessionSettings,
+} from '../../machines/connection.types.ts';
+import { TuskError } from '../../machines/errors.ts';
+import { notConnected } from './errors.ts';
+import { type CloseReason, PgSession } from './session.ts';
+
+/** The one thing the effects need from the keyring. */
+export interface PasswordSource {
+  getPassword(connectionId: string): Promise<string | null>;
+}
+
+export interface PgEffectsOptions {
+  credentials?: PasswordSource;
+}
+
+/**
+ * Passwords given to one `connect()` call, by connection id. The service sets and deletes
+ * entries; reconnects of that connection read it again. It prints and serialises as redacted.
+ */
+export class OneOffPasswords extends Map<string, string> {
+  [inspect.custom](): string {
+    return `OneOffPasswords(${this.size}) [redacted]`;
+  }
+  toJSON(): Record<string, never> {
+    return {};
+  }
+}
+
+/**
+ * Per connection id: the session, and between resolveCredentials and openSession the password
+ * (a non-enumerable property, as pg-pool does, so it never shows in a log or a stack trace).
+ */
+interface Slot {
+  session: PgSession | null;
+  password?: string;
+}
+
+function setPassword(slot: Slot, password: string | undefined): void {
+  Object.defineProperty(slot, 'password', {
+    configurable: true,
+    enumerable: false,
+    writable: true,
+    value: password,
+  });
+}
+
+/**
+ * The connection machine's effects against real PostgreSQL, for
+ * `connectionMachine.provide({ actors: effects.actors })`. Actor inputs and outputs carry ids,
+ * configs and results, never a password: that stays in this closure.
+ */
+export function createPgEffects(options: PgEffectsOptions = {}) {
+  const slots = new Map<string, Slot>();
+  /** Sessions that finished opening and are not closed, for the query path. */
+  const sessions = new Map<string, PgSession>();
+  const oneOffPasswords = new OneOffPasswords();
+
+  const slotFor = (id: string): Slot => {
+    let slot = slots.get(id);
+    if (!slot) {
+      slot = { session: null };
+      setPassword(slot, undefined);
+      slots.set(id, slot);
+    }
+    return slot;
+  };
+
+  const sessionFor = (id: string): PgSession => {
+    const session = slots.get(id)?.session;
+    if (!session || session.closed) throw notConnected();
+    return session;
+  };
+
+  /** Closes a connection's session; never rejects, and runs to the end even if its actor stops. */
+  async function closeSlot(id: string, reason: CloseReason): Promise<void> {
+    const slot = slots.get(id);
+    if (!slot) return;
+    setPassword(slot, undefined);
+    const session = slot.session;
+    if (!session) return;
+    if (sessions.get(id) === session) sessions.delete(id);
+    await session.close(reason);
+    if (slot.session === session) slot.session = null;
+  }
+
+  async function resolvePassword(input: SessionInput): Promise<[CredentialSource, string?]> {
+    const oneOff = oneOffPasswords.get(input.connectionId);
+    if (oneOff !== undefined) return ['one-off', oneOff];
+    if (!input.config.passwordInKeyring) return ['none'];
+    const missing = (why: string, cause?: unknown) =>
+      new TuskError(
+        { kind: 'CredentialNotFound', message: `No password for "${input.config.name}": ${why}` },
+        cause === undefined ? {} : { cause },
+      );
+    if (!options.credentials) throw missing('no keyring is available');
+    let password: string | null;
+    try {
+      password = await options.credentials.getPassword(input.connectionId);
+    } catch (error) {
+      if (error instanceof TuskError) throw error;
+      throw missing(`reading the keyring failed (${(error as Error).message})`, error);
+    }
+    if (password === null) throw missing('it is not in the keyring');
+    return ['keyring', password];
+  }
+
+  const actors = {
+    resolveCredentials: fromPromise<CredentialSource, SessionInput>(async ({ input, signal }) => {
+      const [source, password] = await resolvePassword(input);
+      // A DISCONNECT meanwhile: keep nothing.
+      if (!signal.aborted) setPassword(slotFor(input.connectionId), password);
+      return source;
+    }),
+
+    openSession: fromPromise<void, SessionInput>(async ({ input, signal }) => {
+      const { connectionId, config } = input;
+      const slot = slotFor(connectionId);
+      const previous = slot.session;
+      // A close still running (its actor may have been stopped by a quick CONNECT) finishes
+      // first, so two sessions of one connection never overlap.
+      if (previous) await (previous.closing ?? closeSlot(connectionId, 'failed'));
+      if (signal.aborted)
+        throw new TuskError({ kind: 'ConnectionFailed', message: 'Connecting was cancelled' });
+      const session = new PgSession(connectionId, config, slot.password);
+      setPassword(slot, undefined);
+      slot.session = session;
+      try {
+        await session.open(signal);
+      } catch (error) {
+        await closeSlot(connectionId, 'failed');
+        throw error;
+      }
+      sessions.set(connectionId, session);
+    }),
+
+    applySession: fromPromise<SessionSettings, SessionInput>(({ input }) =>
+      sessionFor(input.connectionId).applySettings(),
+    ),
+
+    readServerInfo: fromPromise<ServerInfo, SessionInput>(({ input }) =>
+      sessionFor(input.connectionId).readServerInfo(),
+    ),
+
+    ping: fromPromise<PingResult, SessionInput>(({ input }) =>
+      sessionFor(input.connectionId).ping(),
+    ),
+
+    closeSession: fromPromise<void, CloseInput>(({ input }) =>
+      closeSlot(input.connectionId, input.reason),
+    ),
+
+    watchSession: fromCallback<ConnectionEvent, SessionInput>(({ input, sendBack }) => {
+      const lost = (error: TuskError) =>
+        sendBack({ type: 'CONNECTION_LOST', error: error.toJSON() });
+      const session = slots.get(input.connectionId)?.session;
+      if (session && !session.closed) return session.onLost(lost);
+      const gone = new TuskError({
+        kind: 'ConnectionLost',
+        message: 'The session is already closed',
+      });
+      queueMicrotask(() => lost(gone));
+      return undefined;
+    }),
+  };
+
+  return {
+    actors,
+    sessions: sessions as ReadonlyMap<string, PgSession>,
+    oneOffPasswords,
+    /** Ends every session politely (bounded by each one's connectTimeoutSec) and forgets passwords. */
+    async closeAll(): Promise<void> {
+      oneOffPasswords.clear();
+      await Promise.all([...slots.keys()].map((id) => closeSlot(id, 'disconnect')));
+    },
+  };
+}
+
+export type PgEffects = ReturnType<typeof createPgEffects>;

@@ -1,0 +1,216 @@
+import { TuskError, type TuskErrorData } from '../../machines/errors.ts';
+
+/**
+ * Where an error happened decides its kind: the same ECONNRESET is a failed connect while the
+ * session is being opened, but a lost connection once it was established (and queries may have
+ * run).
+ */
+export type ErrorPhase = 'connect' | 'established';
+
+export interface MapOptions {
+  /** `host:port`, to say where a connect failed. Never a connection string. */
+  target?: string;
+  /** The session's password, scrubbed from every text as a last line of defence. */
+  secret?: string;
+}
+
+/** The fields node-postgres and Node put on their errors; all optional. */
+interface PgLikeError {
+  message?: unknown;
+  code?: unknown;
+  severity?: unknown;
+  detail?: unknown;
+  hint?: unknown;
+  position?: unknown;
+}
+
+const sqlstate = /^[0-9A-Z]{5}$/;
+const unreachable = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'EAI_AGAIN',
+  'EADDRNOTAVAIL',
+  'ECONNABORTED',
+]);
+const broken = new Set(['ECONNRESET', 'EPIPE']);
+// The server ending a session: admin shutdown, crash recovery, "cannot connect now".
+const serverGone = new Set(['57P01', '57P02', '57P03']);
+// Node's TLS verification failures, as machines/errors.ts classifies them (permanent).
+const tlsVerification = /CERT|^ERR_TLS_|^UNABLE_TO_|^DEPTH_ZERO/;
+// Messages node-postgres uses, without a code, when the socket went away.
+const terminated = [
+  'Connection terminated unexpectedly',
+  'Connection terminated',
+  'Client has encountered a connection error and is not queryable',
+  'Client was closed and is not queryable',
+];
+const pgTimeouts = [
+  'timeout expired',
+  'Connection terminated due to connection timeout',
+  'timeout exceeded when trying to connect',
+  'Query read timeout',
+];
+
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
+
+function scrub(value: string, secret: string | undefined): string {
+  return secret ? value.split(secret).join('[redacted]') : value;
+}
+
+/** A SQLSTATE error that says the connection, not the statement, is done for. */
+export function isConnectionSqlstate(code: string): boolean {
+  return serverGone.has(code) || code.startsWith('08');
+}
+
+/** Whether `error` carries a SQLSTATE from the server (a pg DatabaseError). */
+export function hasSqlstate(error: unknown): error is Error & { code: string } {
+  const code = (error as PgLikeError | null)?.code;
+  return typeof code === 'string' && sqlstate.test(code) && 'severity' in (error as object);
+}
+
+/**
+ * Turns whatever pg, pg-pool, Node's net/tls or our own code threw into a TuskError with a kind
+ * the machine can classify (see isRetryable). The original is kept as `cause` for debugging;
+ * it never crosses IPC (toJSON drops it).
+ */
+export function toTuskError(error: unknown, phase: ErrorPhase, opts: MapOptions = {}): TuskError {
+  if (error instanceof TuskError) return error;
+  const e = (typeof error === 'object' && error !== null ? error : {}) as PgLikeError;
+  const raw = text(e.message) ?? (typeof error === 'string' ? error : 'Unknown error');
+  const code = text(e.code);
+  const where = opts.target ? ` (${opts.target})` : '';
+  const make = (data: TuskErrorData) =>
+    new TuskError(
+      {
+        ...data,
+        message: scrub(data.message, opts.secret),
+        ...(data.detail ? { detail: scrub(data.detail, opts.secret) } : {}),
+        ...(data.hint ? { hint: scrub(data.hint, opts.secret) } : {}),
+      },
+      { cause: error },
+    );
+
+  if (code && hasSqlstate(error)) return fromSqlstate(e, code, raw, phase, make);
+
+  if (code && unreachable.has(code)) {
+    return make({
+      kind: 'ConnectionFailed',
+      code,
+      message: `Cannot reach the server${where}: ${raw}`,
+    });
+  }
+  if (code === 'ETIMEDOUT' || pgTimeouts.some((m) => raw.startsWith(m))) {
+    return make({
+      kind: 'ConnectionTimeout',
+      ...(code ? { code } : {}),
+      message: `The server did not answer in time${where}: ${raw}`,
+    });
+  }
+  if (code && tlsVerification.test(code)) {
+    return make({
+      kind: 'ConnectionFailed',
+      code,
+      message: `TLS verification failed${where}: ${raw}`,
+    });
+  }
+  if (raw === 'The server does not support SSL connections') {
+    return make({
+      kind: 'ConnectionFailed',
+      code: 'TLS_UNSUPPORTED',
+      message: `The server does not accept TLS connections${where}, but the SSL mode requires TLS`,
+    });
+  }
+  if ((code && broken.has(code)) || terminated.includes(raw)) {
+    return phase === 'established'
+      ? make({
+          kind: 'ConnectionLost',
+          ...(code ? { code } : {}),
+          message: `Connection lost: ${raw}`,
+        })
+      : make({
+          kind: 'ConnectionFailed',
+          ...(code ? { code } : {}),
+          message: `The connection was closed while connecting${where}: ${raw}`,
+        });
+  }
+  if (code?.startsWith('ERR_SSL_') || code === 'EPROTO') {
+    return make({
+      kind: 'ConnectionFailed',
+      code,
+      message: `TLS handshake failed${where}: ${raw}`,
+    });
+  }
+  return make({
+    kind: phase === 'established' ? 'ConnectionLost' : 'ConnectionFailed',
+    ...(code ? { code } : {}),
+    message:
+      phase === 'established' ? `Connection error: ${raw}` : `Cannot connect${where}: ${raw}`,
+  });
+}
+
+function fromSqlstate(
+  e: PgLikeError,
+  code: string,
+  message: string,
+  phase: ErrorPhase,
+  make: (data: TuskErrorData) => TuskError,
+): TuskError {
+  const extra = {
+    ...(text(e.detail) ? { detail: text(e.detail) } : {}),
+    ...(text(e.hint) ? { hint: text(e.hint) } : {}),
+  };
+  if (code === '28P01' || code === '28000') {
+    return make({ kind: 'AuthFailed', code, message, ...extra });
+  }
+  if (code === '3D000' || code === '53300') {
+    return make({ kind: 'ConnectionFailed', code, message, ...extra });
+  }
+  // FATAL/PANIC end the session whatever the code (idle_session_timeout is 57P05, for one).
+  const fatal = e.severity === 'FATAL' || e.severity === 'PANIC';
+  if (isConnectionSqlstate(code) || (phase === 'established' && fatal)) {
+    return make({
+      kind: phase === 'established' ? 'ConnectionLost' : 'ConnectionFailed',
+      code,
+      message,
+      ...extra,
+    });
+  }
+  const position = Number(e.position);
+  return make({
+    // A statement error while opening (our own verification query) still means "cannot connect".
+    kind: phase === 'established' ? 'QueryFailed' : 'ConnectionFailed',
+    code,
+    message,
+    ...extra,
+    ...(Number.isInteger(position) && position > 0 ? { position } : {}),
+  });
+}
+
+/** For a query that broke after it was sent: it may have run, so it is never retried. */
+export function lostDuringQuery(error: unknown, opts: MapOptions = {}): TuskError {
+  const mapped = toTuskError(error, 'established', opts);
+  if (mapped.kind === 'ConnectionLost') return mapped;
+  return new TuskError(
+    {
+      ...mapped.toJSON(),
+      kind: 'ConnectionLost',
+      message: `The connection was lost while the query ran; it may or may not have been applied (${mapped.message})`,
+    },
+    { cause: error },
+  );
+}
+
+export const notConnected = (reason?: TuskError | null): TuskError =>
+  new TuskError(
+    {
+      kind: 'NotConnected',
+      message: reason
+        ? `Not connected: ${reason.message}`
+        : 'Not connected: the session is closed; the query was not sent',
+    },
+    reason ? { cause: reason } : {},
+  );

@@ -1,0 +1,10 @@
+export {
+  createPgEffects,
+  OneOffPasswords,
+  type PasswordSource,
+  type PgEffects,
+  type PgEffectsOptions,
+} from './effects.ts';
+export { toTuskError } from './errors.ts';
+export { type QueryField, type QueryResultView, type RunQueryOptions, runQuery } from './query.ts';
+export { PgSession, PING_SQL } from './session.ts';

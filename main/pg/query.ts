@@ -1,0 +1,171 @@
+import type pg from 'pg';
+import { backoff } from '../../machines/backoff.ts';
+import { DEFAULTS } from '../../machines/config.ts';
+import { isRetryable, TuskError } from '../../machines/errors.ts';
+import {
+  hasSqlstate,
+  isConnectionSqlstate,
+  lostDuringQuery,
+  notConnected,
+  toTuskError,
+} from './errors.ts';
+import type { PgSession } from './session.ts';
+import { sleep } from './timing.ts';
+
+export interface QueryField {
+  name: string;
+  dataTypeID: number;
+}
+
+export interface QueryResultView {
+  rows: Record<string, unknown>[];
+  rowCount: number | null;
+  fields: QueryField[];
+}
+
+export interface RunQueryOptions {
+  /** Gives up waiting for a client (NotConnected); a query already sent is not interrupted. */
+  signal?: AbortSignal;
+  /** Total time for getting a client, retries included. Default: connectTimeoutSec. */
+  acquireTimeoutMs?: number;
+  /** Told when this query found the connection broken; the session is marked lost as well. */
+  onLost?: (error: TuskError) => void;
+  /** For tests: the backoff's random draw. */
+  random?: () => number;
+}
+
+/**
+ * Runs one statement on a pooled client (never through the connection actor's mailbox).
+ *
+ * - A client that cannot be had (connect refused, reset, timed out) is asked for again with
+ *   backoff within `acquireTimeoutMs`: nothing was sent, so retrying is safe.
+ * - The session lost or closed before the query was sent: NotConnected at once; the caller may
+ *   wait for the actor to be connected again and retry, the query never ran.
+ * - The connection broke after the query was sent: ConnectionLost, never retried (it may have
+ *   run), and the loss is reported so the actor reconnects.
+ * - A SQL error: QueryFailed at once, with code, detail, hint and position.
+ */
+export async function runQuery(
+  session: PgSession,
+  sql: string,
+  params: readonly unknown[] = [],
+  options: RunQueryOptions = {},
+): Promise<QueryResultView> {
+  const client = await acquireWithRetry(session, options);
+  let result: pg.QueryResult | pg.QueryResult[];
+  try {
+    result = (await client.query({ text: sql, values: [...params] })) as
+      | pg.QueryResult
+      | pg.QueryResult[];
+  } catch (error) {
+    throw failed(session, client, error, options);
+  }
+  client.release();
+  // A multi-statement text (no parameters) answers with one result per statement; the last is
+  // what a console shows.
+  const last = Array.isArray(result) ? result[result.length - 1] : result;
+  return {
+    rows: last?.rows ?? [],
+    rowCount: last?.rowCount ?? null,
+    fields: (last?.fields ?? []).map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })),
+  };
+}
+
+async function acquireWithRetry(
+  session: PgSession,
+  options: RunQueryOptions,
+): Promise<pg.PoolClient> {
+  const budgetMs = options.acquireTimeoutMs ?? session.config.options.connectTimeoutSec * 1000;
+  const deadline = Date.now() + budgetMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await acquire(session, options.signal);
+    } catch (error) {
+      const mapped = toTuskError(error, 'connect', session.mapOptions());
+      if (mapped.kind === 'NotConnected' || !isRetryable(mapped)) throw mapped;
+      const waitMs = backoff(attempt, {
+        ...DEFAULTS.backoff,
+        jitter: 'full',
+        random: options.random,
+      });
+      if (Date.now() + waitMs >= deadline) throw mapped;
+      await sleep(waitMs, options.signal);
+    }
+  }
+}
+
+function failed(
+  session: PgSession,
+  client: pg.PoolClient,
+  error: unknown,
+  options: RunQueryOptions,
+): TuskError {
+  const severity = (error as { severity?: unknown }).severity;
+  const statementError =
+    hasSqlstate(error) &&
+    !isConnectionSqlstate(error.code) &&
+    severity !== 'FATAL' &&
+    severity !== 'PANIC';
+  // A statement error after our own disconnect is our cancel landing: report the close.
+  if (statementError && !session.closed) {
+    client.release();
+    return toTuskError(error, 'established', session.mapOptions());
+  }
+  try {
+    // With an error, pg-pool drops the client instead of reusing it.
+    client.release(error instanceof Error ? error : true);
+  } catch {
+    // Already released by a close racing us; nothing left to give back.
+  }
+  const lost = lostDuringQuery(error, session.mapOptions());
+  if (!session.closed) {
+    session.reportLost(lost);
+    options.onLost?.(lost);
+  }
+  return lost;
+}
+
+/**
+ * Checks out a pooled client; gives up with NotConnected the moment the session is lost or
+ * closed (pg-pool never answers waiters once it is ending) or `signal` aborts. A client that
+ * arrives after giving up goes straight back.
+ */
+export function acquire(session: PgSession, signal?: AbortSignal): Promise<pg.PoolClient> {
+  const pool = session.pool;
+  if (!session.usable || !pool) return Promise.reject(notConnected(session.lostError));
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const cleanup = () => {
+      settled = true;
+      session.signal.removeEventListener('abort', stop);
+      signal?.removeEventListener('abort', stop);
+    };
+    const stop = () => {
+      if (settled) return;
+      cleanup();
+      reject(
+        signal?.aborted
+          ? new TuskError({
+              kind: 'NotConnected',
+              message: 'The query was cancelled before it was sent',
+            })
+          : notConnected(session.lostError),
+      );
+    };
+    session.signal.addEventListener('abort', stop, { once: true });
+    signal?.addEventListener('abort', stop, { once: true });
+    pool.connect().then(
+      (client) => {
+        if (settled) return client.release();
+        cleanup();
+        resolve(client);
+      },
+      (error: unknown) => {
+        if (settled) return;
+        cleanup();
+        reject(session.usable ? error : notConnected(session.lostError));
+      },
+    );
+    if (signal?.aborted) stop();
+  });
+}

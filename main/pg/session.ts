@@ -1,0 +1,295 @@
+import pg from 'pg';
+import type { ConnectionConfig } from '../../machines/config.ts';
+import type {
+  CloseInput,
+  PingResult,
+  PoolUse,
+  ServerInfo,
+  SessionSettings,
+} from '../../machines/connection.types.ts';
+import { TuskError } from '../../machines/errors.ts';
+import { clientClass, clientConfig, type TuskClient } from './client.ts';
+import { closeClients, destroyAll, type SessionResources } from './close.ts';
+import { type MapOptions, notConnected, toTuskError } from './errors.ts';
+import { LostAlarm } from './lost.ts';
+import {
+  expectedSettings,
+  SERVER_INFO_SQL,
+  SHOW_SQL,
+  toServerInfo,
+  toSessionSettings,
+} from './settings.ts';
+import { withDeadline } from './timing.ts';
+import { type TlsPlan, tlsPlan, withTlsFallback } from './tls.ts';
+
+/** Idle pooled backends go back to the server after this; the control connection stays. */
+const POOL_IDLE_TIMEOUT_MS = 10_000;
+/** Tagged so it can be told apart from user queries in pg_stat_activity. */
+export const PING_SQL = 'SELECT 1 /* tusk keepalive */';
+export type CloseReason = CloseInput['reason'];
+type State = 'opening' | 'open' | 'lost' | 'closed';
+
+/**
+ * One open connection: a control client (keepalive ping, SHOW, server info, so those never wait
+ * behind user queries for a pooled client) and a pg.Pool of `poolMax - 1` clients for queries,
+ * so the connection never holds more than `poolMax` backends. With poolMax 1 there is no control
+ * client and everything goes through the pool's single client (see ping()).
+ *
+ * The password lives only in a private field (not a property, so never enumerable, serialised
+ * or logged) and is dropped when the session closes.
+ */
+export class PgSession {
+  readonly connectionId: string;
+  readonly config: ConnectionConfig;
+  #password: string | undefined;
+  #state: State = 'opening';
+  #closing: Promise<void> | null = null;
+  readonly #res: SessionResources = { control: null, pool: null, clients: new Set() };
+  readonly #alarm = new LostAlarm();
+  readonly #Client: ReturnType<typeof clientClass>;
+
+  constructor(connectionId: string, config: ConnectionConfig, password: string | undefined) {
+    this.connectionId = connectionId;
+    this.config = config;
+    this.#password = password;
+    this.#Client = clientClass({
+      expected: expectedSettings(config.options),
+      connectTimeoutMs: this.#timeoutMs,
+      mapOptions: () => this.mapOptions(),
+      track: (client) => {
+        this.#res.clients.add(client);
+        client.once('end', () => this.#res.clients.delete(client));
+      },
+      onError: (_client, error) => this.#lost(error),
+    });
+  }
+
+  get #timeoutMs(): number {
+    return this.config.options.connectTimeoutSec * 1000;
+  }
+
+  /** Open and not lost: new queries may start. */
+  get usable(): boolean {
+    return this.#state === 'open';
+  }
+  get closed(): boolean {
+    return this.#state === 'closed';
+  }
+  get lostError(): TuskError | null {
+    return this.#alarm.error;
+  }
+  /** Aborted once the session takes no more work (lost or closed). */
+  get signal(): AbortSignal {
+    return this.#alarm.signal;
+  }
+  /** The close in progress or done, if any. */
+  get closing(): Promise<void> | null {
+    return this.#closing;
+  }
+  get pool(): pg.Pool | null {
+    return this.#res.pool;
+  }
+  get poolUse(): PoolUse {
+    const pool = this.#res.pool;
+    return {
+      total: pool?.totalCount ?? 0,
+      idle: pool?.idleCount ?? 0,
+      waiting: pool?.waitingCount ?? 0,
+    };
+  }
+
+  mapOptions(): MapOptions {
+    return { target: `${this.config.host}:${this.config.port}`, secret: this.#password };
+  }
+
+  /** Connects the control client and the pool's first client, within connectTimeoutSec. */
+  async open(signal: AbortSignal): Promise<void> {
+    let timedOut = false;
+    const stop = () => destroyAll(this.#res);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stop();
+    }, this.#timeoutMs);
+    timer.unref();
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      const plan = await tlsPlan(this.config);
+      const max = this.config.options.poolMax;
+      // The first connection decides whether `prefer` fell back to plain text; the rest follow.
+      const ssl = await withTlsFallback(
+        plan,
+        () => this.#state === 'opening',
+        async (s) => {
+          if (max > 1) this.#res.control = await this.#connectControl(s);
+          else await this.#openPool(s, 1);
+        },
+      );
+      if (max > 1) await this.#openPool(ssl, max - 1);
+      this.#checkStillOpening(signal);
+      this.#state = 'open';
+    } catch (error) {
+      if (timedOut) {
+        throw new TuskError(
+          {
+            kind: 'ConnectionTimeout',
+            message: `Connecting to ${this.mapOptions().target} did not finish within ${this.config.options.connectTimeoutSec} s`,
+          },
+          { cause: error },
+        );
+      }
+      if (this.#state === 'lost' && this.lostError) throw this.lostError;
+      throw toTuskError(error, 'connect', this.mapOptions());
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', stop);
+    }
+  }
+
+  #checkStillOpening(signal?: AbortSignal): void {
+    if (this.#state === 'lost' && this.lostError) throw this.lostError;
+    if (this.#state !== 'opening' || signal?.aborted) {
+      throw new TuskError({ kind: 'ConnectionFailed', message: 'Connecting was cancelled' });
+    }
+  }
+
+  #clientConfig(ssl: TlsPlan['ssl']): pg.ClientConfig {
+    return clientConfig(this.config, ssl, () => {
+      if (this.#password !== undefined) return this.#password;
+      throw new TuskError({
+        kind: 'AuthFailed',
+        message: `The server asked for a password, but none is set for "${this.config.name}"`,
+      });
+    });
+  }
+
+  async #connectControl(ssl: TlsPlan['ssl']): Promise<TuskClient> {
+    this.#checkStillOpening();
+    const client = new this.#Client(this.#clientConfig(ssl));
+    await client.connect();
+    client.once('end', () =>
+      this.#lost(
+        new TuskError({ kind: 'ConnectionLost', message: 'The control connection ended' }),
+      ),
+    );
+    return client;
+  }
+
+  /** Creates the pool and opens (so verifies) its first client now, not at the first query. */
+  async #openPool(ssl: TlsPlan['ssl'], max: number): Promise<void> {
+    this.#checkStillOpening();
+    const pool = new pg.Pool({
+      ...this.#clientConfig(ssl),
+      max,
+      idleTimeoutMillis: POOL_IDLE_TIMEOUT_MS,
+      Client: this.#Client as unknown as pg.PoolConfig['Client'],
+    });
+    // pg-pool re-emits an idle client's error here; without a listener the process would die.
+    pool.on('error', (error, client) => {
+      if ((client as unknown as TuskClient).usable) this.#lost(error);
+    });
+    this.#res.pool = pool;
+    try {
+      (await pool.connect()).release();
+    } catch (error) {
+      this.#res.pool = null;
+      pool.end().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  #lost(error: unknown): void {
+    if (this.#state !== 'open' && this.#state !== 'opening') return;
+    let mapped = toTuskError(error, 'established', this.mapOptions());
+    if (mapped.kind !== 'ConnectionLost') {
+      mapped = new TuskError({ ...mapped.toJSON(), kind: 'ConnectionLost' }, { cause: error });
+    }
+    this.#state = 'lost';
+    this.#alarm.fire(mapped);
+  }
+
+  /** For the query path: a query found the connection broken. */
+  reportLost(error: unknown): void {
+    this.#lost(error);
+  }
+
+  /** Calls `listener` once when the session is found lost (soon, if it already is). */
+  onLost(listener: (error: TuskError) => void): () => void {
+    return this.#alarm.subscribe(listener);
+  }
+
+  /** A query on the control client, or on the pool when there is none (poolMax 1). */
+  #controlQuery(sql: string, what: string): Promise<pg.QueryResult | pg.QueryResult[]> {
+    if (this.#state !== 'open' && this.#state !== 'opening') {
+      return Promise.reject(this.lostError ?? notConnected());
+    }
+    const target = this.#res.control ?? this.#res.pool;
+    if (!target) return Promise.reject(notConnected());
+    const sec = this.config.options.connectTimeoutSec;
+    return withDeadline(
+      target.query(sql) as Promise<pg.QueryResult | pg.QueryResult[]>,
+      this.#timeoutMs,
+      () =>
+        new TuskError({ kind: 'ConnectionLost', message: `${what} got no answer within ${sec} s` }),
+    );
+  }
+
+  async applySettings(): Promise<SessionSettings> {
+    try {
+      const results = await this.#controlQuery(SHOW_SQL, 'Reading the session settings');
+      const [ro, st, app] = (Array.isArray(results) ? results : [results]).map(
+        (r) => Object.values(r.rows[0] ?? {})[0] as string,
+      );
+      return toSessionSettings(ro ?? '', st ?? '', app ?? '');
+    } catch (error) {
+      throw toTuskError(error, 'connect', this.mapOptions());
+    }
+  }
+
+  async readServerInfo(): Promise<ServerInfo> {
+    try {
+      const result = await this.#controlQuery(SERVER_INFO_SQL, 'Reading server info');
+      return toServerInfo((result as pg.QueryResult).rows[0]);
+    } catch (error) {
+      throw toTuskError(error, 'connect', this.mapOptions());
+    }
+  }
+
+  /**
+   * The keepalive round trip, on the control client so it never queues behind user queries; a
+   * silently dropped network shows up as no answer within connectTimeoutSec. With poolMax 1 the
+   * ping shares the only client: when a query holds it, no ping is sent (`skipped`) rather than
+   * queueing behind the query, so a silent drop during that query is noticed only when TCP
+   * notices (documented limitation).
+   */
+  async ping(): Promise<PingResult> {
+    const pool = this.#res.pool;
+    if (!this.#res.control && pool && pool.idleCount === 0 && pool.totalCount >= 1) {
+      return { latencyMs: 0, at: Date.now(), pool: this.poolUse, skipped: true };
+    }
+    const started = performance.now();
+    try {
+      await this.#controlQuery(PING_SQL, 'The keepalive ping');
+    } catch (error) {
+      this.#lost(error);
+      throw this.lostError ?? toTuskError(error, 'established', this.mapOptions());
+    }
+    const latencyMs = Math.round((performance.now() - started) * 10) / 10;
+    return { latencyMs, at: Date.now(), pool: this.poolUse };
+  }
+
+  /**
+   * `disconnect`: no new work, running queries cancelled, every client ended politely, resolved
+   * when every socket has closed. `lost`/`failed`: every socket destroyed at once. Idempotent;
+   * a later `lost`/`failed` escalates a polite close in progress. Never rejects.
+   */
+  close(reason: CloseReason): Promise<void> {
+    if (reason !== 'disconnect') destroyAll(this.#res);
+    if (this.#closing) return this.#closing;
+    this.#state = 'closed';
+    this.#alarm.silence();
+    this.#password = undefined;
+    const target = { host: this.config.host, port: this.config.port };
+    this.#closing = closeClients(this.#res, target, reason === 'disconnect' ? this.#timeoutMs : 0);
+    return this.#closing;
+  }
+}

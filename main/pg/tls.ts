@@ -1,0 +1,94 @@
+import { readFile } from 'node:fs/promises';
+import type { ConnectionOptions as TlsOptions } from 'node:tls';
+import type { ConnectionConfig } from '../../machines/config.ts';
+import { TuskError } from '../../machines/errors.ts';
+
+/**
+ * How to speak TLS for one session: pg's `ssl` option, and whether a server that refuses TLS
+ * may be retried in plain text. Only `prefer` allows that; every other mode that asks for TLS
+ * fails with TLS_UNSUPPORTED rather than silently sending the password in the clear.
+ */
+export interface TlsPlan {
+  ssl: false | TlsOptions;
+  fallbackToPlain: boolean;
+}
+
+const PEM_CERT = '-----BEGIN CERTIFICATE-----';
+
+async function readCa(path: string): Promise<string> {
+  let pem: string;
+  try {
+    pem = await readFile(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new TuskError(
+      {
+        kind: 'InvalidInput',
+        field: 'sslCaCert',
+        path,
+        message: `Cannot read the CA certificate file ${path} (${reason})`,
+      },
+      { cause: error },
+    );
+  }
+  if (!pem.includes(PEM_CERT)) {
+    throw new TuskError({
+      kind: 'InvalidInput',
+      field: 'sslCaCert',
+      path,
+      message: `The CA certificate file ${path} contains no PEM certificate`,
+    });
+  }
+  return pem;
+}
+
+export async function tlsPlan(config: ConnectionConfig): Promise<TlsPlan> {
+  switch (config.sslMode) {
+    case 'disable':
+      return { ssl: false, fallbackToPlain: false };
+    // libpq's prefer and require do not verify the certificate either: they only encrypt.
+    case 'prefer':
+      return { ssl: { rejectUnauthorized: false }, fallbackToPlain: true };
+    case 'require':
+      return { ssl: { rejectUnauthorized: false }, fallbackToPlain: false };
+    case 'verify-ca':
+    case 'verify-full': {
+      if (!config.sslCaCert) {
+        throw new TuskError({
+          kind: 'InvalidInput',
+          field: 'sslCaCert',
+          message: `A CA certificate is required for sslMode ${config.sslMode}`,
+        });
+      }
+      const ca = await readCa(config.sslCaCert);
+      const ssl: TlsOptions = { ca, rejectUnauthorized: true };
+      // verify-ca trusts any name on a certificate the CA signed; verify-full also checks the
+      // host name (pg passes `host`, and sets SNI only for names, never for IP addresses).
+      if (config.sslMode === 'verify-ca') ssl.checkServerIdentity = () => undefined;
+      return { ssl, fallbackToPlain: false };
+    }
+  }
+}
+
+export const isTlsUnsupported = (error: unknown): boolean =>
+  (error as { code?: unknown } | null)?.code === 'TLS_UNSUPPORTED';
+
+/**
+ * libpq's `prefer`: TLS first, and plain text only when the server answers that it has no TLS
+ * (and `canRetry()` still holds, i.e. the open was not cancelled meanwhile). Returns the `ssl`
+ * setting that worked, for the connections that follow.
+ */
+export async function withTlsFallback(
+  plan: TlsPlan,
+  canRetry: () => boolean,
+  open: (ssl: TlsPlan['ssl']) => Promise<void>,
+): Promise<TlsPlan['ssl']> {
+  try {
+    await open(plan.ssl);
+    return plan.ssl;
+  } catch (error) {
+    if (!plan.fallbackToPlain || !isTlsUnsupported(error) || !canRetry()) throw error;
+    await open(false);
+    return false;
+  }
+}
