@@ -16,6 +16,10 @@ const MAX_APPLICATION_NAME_BYTES = 63;
 // C0, DEL and C1 (U+0080-U+009F): NEL (U+0085) is a line break that \s and trim() do not catch.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to reject them
 const controlChars = /[\u0000-\u001f\u007f-\u009f]/;
+// Invisible format characters (zero-width space, bidi marks, BOM) make a host look right and
+// resolve wrong.
+const invisibleChars = /[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]/;
+const hostLike = (s: string) => !/\s/.test(s) && !controlChars.test(s) && !invisibleChars.test(s);
 const printableAscii = /^[\x20-\x7e]*$/;
 const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
 
@@ -88,7 +92,13 @@ export type ConnectionOptions = z.infer<typeof ConnectionOptionsSchema>;
 
 export const SshTunnelSchema = z.object({
   enabled: z.boolean({ error: 'sshTunnel.enabled must be true or false' }),
-  host: z.string({ error: 'SSH host must be text' }).trim().default(''),
+  host: z
+    .string({ error: 'SSH host must be text' })
+    .trim()
+    .refine(hostLike, {
+      error: 'SSH host must not contain whitespace, control or invisible characters',
+    })
+    .default(''),
   port: z
     .int({ error: 'SSH port must be a whole number' })
     .min(1, { error: 'SSH port must be between 1 and 65535' })
@@ -98,7 +108,7 @@ export const SshTunnelSchema = z.object({
   auth: z.enum(['password', 'key', 'agent'], {
     error: 'SSH auth must be one of password, key, agent',
   }),
-  keyPath: z.string({ error: 'SSH key path must be text' }).optional(),
+  keyPath: z.string({ error: 'SSH key path must be text' }).trim().optional(),
 });
 export type SshTunnel = z.infer<typeof SshTunnelSchema>;
 
@@ -113,8 +123,8 @@ export const ConnectionConfigSchema = z
     name: required('name').pipe(
       z.string().max(200, { error: 'name must be at most 200 characters' }),
     ),
-    host: required('host').refine((s) => !/\s/.test(s), {
-      error: 'host must not contain whitespace',
+    host: required('host').refine(hostLike, {
+      error: 'host must not contain whitespace or invisible characters',
     }),
     port: z
       .int({ error: 'port must be a whole number' })

@@ -57,11 +57,18 @@ export class TuskError extends Error {
 
   /** Rebuilds an error that crossed IPC; anything unrecognisable becomes a generic error. */
   static fromJSON(value: unknown): TuskError {
-    if (!isTuskErrorData(value)) {
+    const data = withoutNulls(value);
+    if (!isTuskErrorData(data)) {
       return new TuskError({ kind: 'ConnectionFailed', message: 'Malformed error received' });
     }
-    return new TuskError(value);
+    return new TuskError(data);
   }
+}
+
+/** JSON turns an absent field or a NaN position into null; read those as absent. */
+function withoutNulls(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null));
 }
 
 export function isTuskErrorData(value: unknown): value is TuskErrorData {
@@ -79,8 +86,10 @@ export function isTuskErrorData(value: unknown): value is TuskErrorData {
 // SQLSTATEs that mean "the server or the path to it is unavailable for now"; see DESIGN.md.
 const retryableCodes = new Set(['57P01', '57P02', '57P03', '53300']);
 const permanentCodes = new Set(['28P01', '28000', '3D000', '08P01', 'TLS_UNSUPPORTED']);
-// Node's TLS verification failures (ERR_TLS_CERT_ALTNAME_INVALID, SELF_SIGNED_CERT_IN_CHAIN, ...).
-const tlsVerification = /CERT|^ERR_TLS_|^UNABLE_TO_|^DEPTH_ZERO/;
+// Node's TLS verification failures (ERR_TLS_CERT_ALTNAME_INVALID, SELF_SIGNED_CERT_IN_CHAIN, ...);
+// a handshake that merely timed out is a network problem and may be retried.
+const tlsVerification = /CERT|^ERR_TLS_(?!HANDSHAKE_TIMEOUT)|^UNABLE_TO_|^DEPTH_ZERO/;
+const sqlstate = /^[0-9A-Z]{5}$/;
 
 /**
  * Whether reconnecting could help. Bad credentials, a missing database, protocol violations
@@ -91,6 +100,8 @@ export function isRetryable(error: TuskErrorData): boolean {
     return false;
   }
   if (error.code && (retryableCodes.has(error.code) || error.code.startsWith('08'))) return true;
+  // Any other SQLSTATE came from a server that answered: asking again gets the same answer.
+  if (error.code && sqlstate.test(error.code)) return false;
   return (
     error.kind === 'ConnectionFailed' ||
     error.kind === 'ConnectionTimeout' ||
@@ -101,7 +112,7 @@ export function isRetryable(error: TuskErrorData): boolean {
 /** Whatever an effect rejected with, as plain data a snapshot may hold. */
 export function toErrorData(error: unknown): TuskErrorData {
   if (error instanceof TuskError) return error.toJSON();
-  if (isTuskErrorData(error)) return { ...error };
+  if (isTuskErrorData(error)) return new TuskError(error).toJSON();
   const message = error instanceof Error ? error.message : String(error);
   return { kind: 'ConnectionFailed', message: message || 'Unknown error' };
 }

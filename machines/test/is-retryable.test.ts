@@ -86,3 +86,25 @@ describe('isRetryable', () => {
     );
   });
 });
+
+describe('isRetryable at the edges', () => {
+  it('does not retry a SQLSTATE outside the retryable list, whatever the kind', () => {
+    expect(
+      isRetryable({
+        kind: 'ConnectionFailed',
+        message: 'permission denied for database',
+        code: '42501',
+      }),
+    ).toBe(false);
+  });
+
+  it('retries a TLS handshake that only timed out', () => {
+    expect(
+      isRetryable({
+        kind: 'ConnectionTimeout',
+        message: 'handshake',
+        code: 'ERR_TLS_HANDSHAKE_TIMEOUT',
+      }),
+    ).toBe(true);
+  });
+});

@@ -99,13 +99,29 @@ describe('TuskError.fromJSON of anything else', () => {
     ['a message that is not text', { kind: 'InvalidInput', message: 5 }],
     ['a position that is text', { kind: 'QueryFailed', message: 'x', position: '15' }],
     ['a numeric code', { kind: 'ConnectionLost', message: 'x', code: 8006 }],
-    ['a null field', { kind: 'InvalidInput', message: 'x', field: null }],
     ['a plain Error', new Error('boom')],
   ])('gives a generic TuskError, not a throw, for %s', (_label, value) => {
     expect(isTuskErrorData(value)).toBe(false);
     const error = TuskError.fromJSON(value);
     expect(error).toBeInstanceOf(TuskError);
     expect(error.toJSON()).toStrictEqual(malformed);
+  });
+
+  it('reads null fields as absent, as JSON writes a NaN position or a missing code', () => {
+    const sent = new TuskError({
+      kind: 'QueryFailed',
+      message: 'x',
+      code: '42601',
+      position: Number.NaN,
+    });
+    const received = TuskError.fromJSON(JSON.parse(JSON.stringify(sent)));
+    expect(received.toJSON()).toStrictEqual({ kind: 'QueryFailed', message: 'x', code: '42601' });
+    expect(
+      TuskError.fromJSON({ kind: 'InvalidInput', message: 'x', field: null }).toJSON(),
+    ).toStrictEqual({
+      kind: 'InvalidInput',
+      message: 'x',
+    });
   });
 
   it('never throws, whatever it is given', () => {

@@ -1,5 +1,12 @@
+import { describe, it } from 'vitest';
 import { validate } from '../config.ts';
-import { describeRules, OTHER_ID } from './config-fixtures.ts';
+import {
+  configWith,
+  describeRules,
+  enabledTunnel,
+  expectInvalidInput,
+  OTHER_ID,
+} from './config-fixtures.ts';
 
 describeRules(validate, [
   {
@@ -156,3 +163,27 @@ describeRules(validate, [
     ],
   },
 ]);
+
+describe('invisible characters', () => {
+  it.each(['db\u200bhost', 'd\ufeffb', 'db\u202ehost'])('rejects host %j', (host) => {
+    expectInvalidInput(() => validate(configWith({ host })), 'host', 'host must not contain');
+  });
+
+  it('rejects an SSH host with whitespace when the tunnel is enabled', () => {
+    const sshTunnel = enabledTunnel({ host: 'bastion host' });
+    expectInvalidInput(
+      () => validate(configWith({ sshTunnel })),
+      'sshTunnel.host',
+      'SSH host must',
+    );
+  });
+
+  it('rejects a whitespace-only SSH key path for key auth', () => {
+    const sshTunnel = enabledTunnel({ auth: 'key', keyPath: '   ' });
+    expectInvalidInput(
+      () => validate(configWith({ sshTunnel })),
+      'sshTunnel.keyPath',
+      'SSH key path is required',
+    );
+  });
+});
