@@ -118,7 +118,13 @@ export const connectionMachine = setup({
     applySession: fromPromise<SessionSettings, SessionInput>(notProvided('applySession')),
     readServerInfo: fromPromise<ServerInfo, SessionInput>(notProvided('readServerInfo')),
     ping: fromPromise<PingResult, SessionInput>(notProvided('ping')),
-    closeSession: fromPromise<void, CloseInput>(notProvided('closeSession')),
+    /**
+     * Ends whatever the session holds and then sends SESSION_CLOSED. It has no failure
+     * outcome: a close that cannot be polite destroys the sockets instead.
+     */
+    closeSession: fromCallback<ConnectionEvent, CloseInput>(() => {
+      throw new Error('connection machine: the "closeSession" actor was not provided');
+    }),
     /** Turns the session's own alarms (an idle client's error) into CONNECTION_LOST. */
     watchSession: fromCallback<ConnectionEvent, SessionInput>(() => undefined),
   },
@@ -213,12 +219,8 @@ export const connectionMachine = setup({
       initial: 'closed',
       states: {
         closing: {
-          invoke: {
-            src: 'closeSession',
-            input: closeInput('disconnect'),
-            onDone: 'closed',
-            onError: 'closed',
-          },
+          invoke: { src: 'closeSession', input: closeInput('disconnect') },
+          on: { SESSION_CLOSED: 'closed' },
         },
         closed: {},
       },
@@ -275,12 +277,8 @@ export const connectionMachine = setup({
       initial: 'closing',
       states: {
         closing: {
-          invoke: {
-            src: 'closeSession',
-            input: closeInput('lost'),
-            onDone: 'waiting',
-            onError: 'waiting',
-          },
+          invoke: { src: 'closeSession', input: closeInput('lost') },
+          on: { SESSION_CLOSED: 'waiting' },
         },
         waiting: {
           entry: 'scheduleRetry',
@@ -306,12 +304,8 @@ export const connectionMachine = setup({
       initial: 'closing',
       states: {
         closing: {
-          invoke: {
-            src: 'closeSession',
-            input: closeInput('failed'),
-            onDone: 'closed',
-            onError: 'closed',
-          },
+          invoke: { src: 'closeSession', input: closeInput('failed') },
+          on: { SESSION_CLOSED: 'closed' },
         },
         closed: {},
       },

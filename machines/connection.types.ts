@@ -71,6 +71,8 @@ export type ConnectionEvent =
   | { type: 'RETRY' }
   | { type: 'WAKE' }
   | { type: 'CONNECTION_LOST'; error: TuskErrorData }
+  /** From the closeSession actor: closing has one outcome, whatever went wrong on the way. */
+  | { type: 'SESSION_CLOSED' }
   | { type: 'UPDATE_CONFIG'; config: ConnectionConfig };
 
 /** Sent to the parent (the manager) on entry to each top-level state. */

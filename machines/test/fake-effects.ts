@@ -78,11 +78,11 @@ export function fakeEffects() {
         (): PingResult => ({ latencyMs: 1, at: 0, pool: { total: 1, idle: 1, waiting: 0 } }),
       ),
     ),
-    closeSession: fromPromise<void, CloseInput>(async ({ input }) => {
+    closeSession: fromCallback<ConnectionEvent, CloseInput>(({ input, sendBack }) => {
       closes.push(input.reason);
-      await step('closeSession', () => {
+      void step('closeSession', () => {
         open = false;
-      })();
+      })().then(() => sendBack({ type: 'SESSION_CLOSED' }));
     }),
     watchSession: fromCallback<ConnectionEvent, SessionInput>(({ sendBack }) => {
       lostSink = sendBack;

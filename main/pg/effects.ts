@@ -154,9 +154,12 @@ export function createPgEffects(options: PgEffectsOptions = {}) {
       sessionFor(input.connectionId).ping(),
     ),
 
-    closeSession: fromPromise<void, CloseInput>(({ input }) =>
-      closeSlot(input.connectionId, input.reason),
-    ),
+    // Runs to the end even if the machine stops listening; closeSlot never rejects.
+    closeSession: fromCallback<ConnectionEvent, CloseInput>(({ input, sendBack }) => {
+      void closeSlot(input.connectionId, input.reason).then(() =>
+        sendBack({ type: 'SESSION_CLOSED' }),
+      );
+    }),
 
     watchSession: fromCallback<ConnectionEvent, SessionInput>(({ input, sendBack }) => {
       const lost = (error: TuskError) =>
