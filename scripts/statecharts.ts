@@ -1,0 +1,100 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AnyStateMachine } from 'xstate';
+import { connectionMachine } from '../machines/connection.machine.ts';
+import { managerMachine } from '../machines/manager.machine.ts';
+import { toMermaid } from './statecharts/mermaid.ts';
+import { walk } from './statecharts/walk.ts';
+
+export { toMermaid };
+
+/** The committed diagrams; the freshness test regenerates exactly these. */
+export const CHARTS = [
+  {
+    file: 'docs/statecharts/connection.md',
+    source: 'machines/connection.machine.ts',
+    title: 'Connection actor',
+    machine: connectionMachine,
+  },
+  {
+    file: 'docs/statecharts/manager.md',
+    source: 'machines/manager.machine.ts',
+    title: 'Manager actor',
+    machine: managerMachine,
+  },
+] as const;
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const names = (list: Iterable<string | undefined>) =>
+  [...new Set(list)]
+    .filter((x): x is string => x !== undefined)
+    .sort()
+    .map((x) => `\`${x}\``)
+    .join(', ');
+
+/** One paragraph of facts read from the definition, so it cannot drift from the chart. */
+export function summary(machine: AnyStateMachine): string {
+  const model = walk(machine);
+  const { transitions, states } = model;
+  const finals = states.filter((s) => s.type === 'final').length;
+  const delayed = transitions.filter((t) => t.delay !== undefined).length;
+  const eventless = transitions.filter((t) => t.eventType === '').length;
+  const targetless = transitions.filter((t) => t.targetless).length;
+  const kinds = [
+    delayed ? `${delayed} delayed` : '',
+    eventless ? `${eventless} eventless` : '',
+    targetless ? `${targetless} with actions only, drawn as a self-loop` : '',
+  ].filter(Boolean);
+  const delays = names(transitions.map((t) => t.delay));
+  const guards = names(transitions.map((t) => t.guard));
+  const invoked = names(states.flatMap((s) => s.invoke.map((def) => String(def.src))));
+  return [
+    `The \`${machine.id}\` machine has ${plural(states.length, 'state')}`,
+    finals ? ` (${finals} final)` : '',
+    ` and ${plural(transitions.length, 'transition')}`,
+    kinds.length ? `: ${kinds.join(', ')}` : '',
+    '.',
+    delays ? ` Delays, named in \`setup\`: ${delays}.` : ' It has no delays.',
+    guards ? ` Guards: ${guards}.` : '',
+    invoked ? ` Invoked actors: ${invoked}.` : '',
+    model.spawned.length ? ` Spawned child actors: ${names(model.spawned)}.` : '',
+    ' Transitions between the same two states share one arrow, one label line each.',
+  ].join('');
+}
+
+export function renderChartDoc(chart: (typeof CHARTS)[number]): string {
+  return [
+    `# ${chart.title}`,
+    '',
+    `<!-- Generated from ${chart.source} by \`npm run docs:charts\`; edit the machine, not this file. -->`,
+    '',
+    summary(chart.machine),
+    '',
+    '```mermaid',
+    toMermaid(chart.machine).trimEnd(),
+    '```',
+    '',
+  ].join('\n');
+}
+
+function main(argv: string[]) {
+  for (const chart of CHARTS) {
+    const doc = renderChartDoc(chart);
+    if (!argv.includes('--write')) {
+      process.stdout.write(`${doc}\n`);
+      continue;
+    }
+    const path = resolve(REPO_ROOT, chart.file);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, doc);
+    console.log(`wrote ${chart.file}`);
+  }
+}
+
+// Imported by the tests for its pure functions; run as a script only from the command line.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2));
+}
