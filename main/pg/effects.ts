@@ -63,6 +63,8 @@ export function createPgEffects(options: PgEffectsOptions = {}) {
   /** Sessions that finished opening and are not closed, for the query path. */
   const sessions = new Map<string, PgSession>();
   const oneOffPasswords = new OneOffPasswords();
+  /** Set by closeAll(): the service is closing, and no session may open after that. */
+  let shutDown = false;
 
   const slotFor = (id: string): Slot => {
     let slot = slots.get(id);
@@ -88,8 +90,13 @@ export function createPgEffects(options: PgEffectsOptions = {}) {
     const session = slot.session;
     if (!session) return;
     if (sessions.get(id) === session) sessions.delete(id);
-    await session.close(reason);
-    if (slot.session === session) slot.session = null;
+    try {
+      await session.close(reason);
+    } catch {
+      // close() is built not to reject; were it to, the machine must still hear SESSION_CLOSED.
+    } finally {
+      if (slot.session === session) slot.session = null;
+    }
   }
 
   async function resolvePassword(input: SessionInput): Promise<[CredentialSource, string?]> {
@@ -128,8 +135,10 @@ export function createPgEffects(options: PgEffectsOptions = {}) {
       // A close still running (its actor may have been stopped by a quick CONNECT) finishes
       // first, so two sessions of one connection never overlap.
       if (previous) await (previous.closing ?? closeSlot(connectionId, 'failed'));
-      if (signal.aborted)
+      if (shutDown) throw notConnected();
+      if (signal.aborted) {
         throw new TuskError({ kind: 'ConnectionFailed', message: 'Connecting was cancelled' });
+      }
       const session = new PgSession(connectionId, config, slot.password);
       setPassword(slot, undefined);
       slot.session = session;
@@ -179,8 +188,12 @@ export function createPgEffects(options: PgEffectsOptions = {}) {
     actors,
     sessions: sessions as ReadonlyMap<string, PgSession>,
     oneOffPasswords,
-    /** Ends every session politely (bounded by each one's connectTimeoutSec) and forgets passwords. */
+    /**
+     * Ends every session politely (bounded by each one's connectTimeoutSec) and forgets the
+     * passwords. Final: no session opens afterwards.
+     */
     async closeAll(): Promise<void> {
+      shutDown = true;
       oneOffPasswords.clear();
       await Promise.all([...slots.keys()].map((id) => closeSlot(id, 'disconnect')));
     },

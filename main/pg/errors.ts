@@ -57,8 +57,12 @@ const pgTimeouts = [
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined;
 
+// Scrubbing a one-letter password would shred every message while protecting nothing.
+const MIN_SCRUBBED_LENGTH = 4;
+
 function scrub(value: string, secret: string | undefined): string {
-  return secret ? value.split(secret).join('[redacted]') : value;
+  if (!secret || secret.length < MIN_SCRUBBED_LENGTH) return value;
+  return value.split(secret).join('[redacted]');
 }
 
 /** A SQLSTATE error that says the connection, not the statement, is done for. */
