@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import { afterEach, beforeAll, expect, it, vi } from 'vitest';
+import type { InspectionEvent } from 'xstate';
+import type { ConnectionStatus } from '../../machines/config.ts';
+import { createFaultProxy, type FaultProxy } from '../../test/harness/fault-proxy.ts';
+import { sharedServer, uniqueName } from '../../test/harness/shared.ts';
+import type { ConnectionService } from '../service.ts';
+import { configFor, rejection, startService, untilStatus } from './helpers.ts';
+
+const server = sharedServer();
+const role = uniqueName('secret_user');
+// Distinctive, so a match anywhere is this password and nothing else.
+const SECRET = `Tusk-PW-${randomUUID()}`;
+const WRONG = `Tusk-WRONG-${randomUUID()}`;
+let proxy: FaultProxy | undefined;
+
+beforeAll(() => server.createRole(role, SECRET));
+afterEach(async () => {
+  await proxy?.close();
+  proxy = undefined;
+});
+
+/** The manager's and every child's snapshot and persisted snapshot, as JSON. */
+function snapshotsOf(service: ConnectionService): string[] {
+  const { manager } = service;
+  const texts = [
+    JSON.stringify(manager.getSnapshot()),
+    JSON.stringify(manager.getPersistedSnapshot()),
+  ];
+  for (const child of Object.values(manager.getSnapshot().children)) {
+    if (!child) continue;
+    texts.push(JSON.stringify(child.getSnapshot()), JSON.stringify(child.getPersistedSnapshot()));
+  }
+  return texts;
+}
+
+function errorTexts(error: unknown): string[] {
+  const e = error as Error;
+  return [e.message, JSON.stringify(e), String(e.stack), inspect(e, { depth: 10 })];
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return Promise.all(
+    entries.filter((e) => e.isFile()).map((e) => readFile(join(e.parentPath, e.name), 'utf8')),
+  );
+}
+
+it('the password is in the keyring and nowhere else: file, snapshots, events, errors, logs', async () => {
+  const seen: { where: string; text: string }[] = [];
+  const record = (where: string, texts: string[]) => {
+    for (const text of texts) seen.push({ where, text });
+  };
+  const inspected: string[] = [];
+  const { service, dataDir, credentials } = await startService({
+    inspect: (event: InspectionEvent) => inspected.push(JSON.stringify(event)),
+  });
+  const logged = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
+    vi.spyOn(console, method),
+  );
+  // Snapshots taken the moment each status is reported, in every state a connection can be in.
+  const statusesSeen = new Set<ConnectionStatus>();
+  service.onStatus((event) => {
+    statusesSeen.add(event.status);
+    record(`status event ${event.status}`, [JSON.stringify(event)]);
+    record(`snapshots at ${event.status}`, snapshotsOf(service));
+  });
+
+  proxy = await createFaultProxy({ targetHost: server.host, targetPort: server.port });
+  const target = { ...server, host: proxy.host, port: proxy.port, user: role };
+  const config = configFor(target, {
+    passwordInKeyring: true,
+    options: { maxReconnectAttempts: 2 },
+  });
+  await service.saveConnection(config, SECRET);
+  expect(await credentials.getPassword(config.id)).toBe(SECRET);
+
+  // connecting, connected (the password read from the keyring)
+  await service.connect(config);
+  record('snapshots when connected', snapshotsOf(service));
+  record('query error', errorTexts(await rejection(service.query(config.id, 'selec 1'))));
+
+  // reconnecting, connected again
+  await server.terminate({ applicationName: config.options.applicationName });
+  await untilStatus(service, config.id, 'connected');
+  // reconnecting that fails for good: error
+  await proxy.setMode('reset');
+  await untilStatus(service, config.id, 'error');
+  record('snapshots in error after reconnecting', snapshotsOf(service));
+  record('query in error', errorTexts(await rejection(service.query(config.id, 'select 1'))));
+  await proxy.setMode('pass');
+
+  // Failures of connect, each with a password given to it.
+  const failures = [
+    ['wrong password', configFor({ ...server, user: role }), WRONG],
+    [
+      'missing database',
+      configFor({ ...server, user: role, database: uniqueName('nodb') }),
+      SECRET,
+    ],
+    ['unknown role', configFor({ ...server, user: uniqueName('nobody') }), SECRET],
+  ] as const;
+  for (const [what, failing, password] of failures) {
+    record(what, errorTexts(await rejection(service.connect(failing, { password }))));
+    record(`snapshots after ${what}`, snapshotsOf(service));
+  }
+  await proxy.setMode('refuse');
+  const refused = configFor(target);
+  record('refused', errorTexts(await rejection(service.connect(refused, { password: SECRET }))));
+  await service.disconnect(config.id);
+  record('snapshots when disconnected', snapshotsOf(service));
+
+  record('inspection events', inspected);
+  record('data directory', await filesUnder(dataDir));
+  record(
+    'console',
+    logged.flatMap((spy) => spy.mock.calls.map((args) => inspect(args, { depth: 10 }))),
+  );
+
+  expect([...statusesSeen].sort()).toEqual([
+    'connected',
+    'connecting',
+    'disconnected',
+    'error',
+    'reconnecting',
+  ]);
+  expect(seen.length).toBeGreaterThan(50);
+  const leaks = seen.filter(({ text }) => text.includes(SECRET) || text.includes(WRONG));
+  expect(leaks.map((l) => `${l.where}: ${l.text.slice(0, 300)}`)).toEqual([]);
+});
