@@ -106,7 +106,11 @@ export async function createConnectionService(options: ConnectionServiceOptions)
         throw failureOf(ref, 'Disconnected before the connection was established');
       }
     }
-    await store.touchConnection(config.id, new Date().toISOString());
+    // lastConnectedAt is a nicety: a file the store cannot write (corrupt, and reported by every
+    // store call) must not turn an open connection into a failed connect.
+    await store.touchConnection(config.id, new Date().toISOString()).catch((error: unknown) => {
+      if (!(error instanceof TuskError && error.kind === 'Storage')) throw error;
+    });
     const server = ref.getSnapshot().context.server!;
     return {
       id: config.id,
