@@ -162,9 +162,12 @@ export async function createConnectionService(options: ConnectionServiceOptions)
   async function deleteConnection(connectionId: unknown): Promise<void> {
     const id = parseWith(IdSchema, connectionId, 'connectionId');
     await disconnect(id);
+    // The config goes first: if the file refuses (corrupt), the saved connection keeps its
+    // password and its actor. A keyring that fails afterwards is reported, and calling again
+    // finishes the job.
+    await store.deleteConnection(id);
     manager.send({ type: 'CONNECTION_REMOVE', connectionId: id });
     await credentials.deleteAll(id);
-    await store.deleteConnection(id);
   }
 
   async function query(connectionId: unknown, sql: unknown, params?: unknown) {
