@@ -219,7 +219,13 @@ export async function createConnectionService(options: ConnectionServiceOptions)
     deleteConnection,
     query: query as (id: string, sql: string, params?: unknown[]) => Promise<QueryResultView>,
     async listConnections(): Promise<{ config: ConnectionConfig; status: ConnectionStatus }[]> {
-      return (await store.listConnections()).map((config) => ({
+      const configs = await store.listConnections();
+      // A file that was corrupt at start and has been repaired since: its connections get their
+      // actors now, as they would have at start.
+      for (const config of configs) {
+        if (!child(config.id)) manager.send({ type: 'CONNECTION_ADD', config });
+      }
+      return configs.map((config) => ({
         config,
         status: statusOf(config.id),
       }));
