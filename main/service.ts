@@ -236,7 +236,15 @@ export async function createConnectionService(options: ConnectionServiceOptions)
     listGroups: (): Promise<ConnectionGroup[]> => store.listGroups(),
     saveGroup: async (group: unknown) => store.saveGroup(validateGroup(group)),
     deleteGroup: async (groupId: unknown) => {
-      await store.deleteGroup(parseWith(IdSchema, groupId, 'groupId'));
+      const id = parseWith(IdSchema, groupId, 'groupId');
+      await store.deleteGroup(id);
+      // The store ungrouped its connections; their actors hold a copy of the config, which
+      // snapshot readers see, so they get the ungrouped one too.
+      for (const config of await store.listConnections()) {
+        if (child(config.id)?.getSnapshot().context.config.groupId === id) {
+          manager.send({ type: 'CONNECTION_ADD', config });
+        }
+      }
     },
     onStatus(listener: (event: ConnectionStatusEvent) => void): () => void {
       const subscription = manager.on('connection:status', ({ type: _, ...event }) =>
