@@ -81,13 +81,13 @@ describe('auto-reconnect', () => {
     });
 
     await proxy.setMode('reset');
-    await delay(1_500);
+    await delay(1_000);
     await proxy.setMode('pass');
     await untilStatus(service, config.id, 'connected', 12_000);
     sub.unsubscribe();
 
     const attempts = proxy.connections.filter((c) => c.mode === 'reset');
-    // A tight loop would make hundreds of attempts in 1.5 s; backoff makes a handful.
+    // A tight loop would make hundreds of attempts in 1 s; backoff makes a handful.
     expect(attempts.length).toBeGreaterThanOrEqual(3);
     expect(attempts.length).toBeLessThan(15);
     expect(waits.map((w) => w.attempt)).toEqual(waits.map((_, i) => i + 1));
