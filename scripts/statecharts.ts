@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AnyStateMachine } from 'xstate';
@@ -80,7 +80,29 @@ export function renderChartDoc(chart: (typeof CHARTS)[number]): string {
   ].join('\n');
 }
 
+/** Documents that embed the diagrams between `<!-- chart:<machine id> -->` and `<!-- /chart -->`. */
+export const EMBEDDING_DOCS = ['docs/architecture.md'] as const;
+
+/** Replaces each embedded diagram in `doc` with the current one. */
+export function embedCharts(doc: string): string {
+  return doc.replace(
+    /(<!-- chart:(\w+) -->\n)[\s\S]*?(<!-- \/chart -->)/g,
+    (_, open: string, id: string, close: string) => {
+      const chart = CHARTS.find((c) => c.machine.id === id);
+      if (!chart) throw new Error(`no machine with id "${id}" to embed`);
+      return `${open}\n\`\`\`mermaid\n${toMermaid(chart.machine).trimEnd()}\n\`\`\`\n\n${close}`;
+    },
+  );
+}
+
 function main(argv: string[]) {
+  if (argv.includes('--write')) {
+    for (const file of EMBEDDING_DOCS) {
+      const path = resolve(REPO_ROOT, file);
+      writeFileSync(path, embedCharts(readFileSync(path, 'utf8')));
+      console.log(`embedded diagrams in ${file}`);
+    }
+  }
   for (const chart of CHARTS) {
     const doc = renderChartDoc(chart);
     if (!argv.includes('--write')) {

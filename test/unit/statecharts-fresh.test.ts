@@ -1,7 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CHARTS, REPO_ROOT, renderChartDoc } from '../../scripts/statecharts.ts';
+import {
+  CHARTS,
+  EMBEDDING_DOCS,
+  embedCharts,
+  REPO_ROOT,
+  renderChartDoc,
+} from '../../scripts/statecharts.ts';
 
 describe('the committed state-chart docs', () => {
   it.each(CHARTS.map((chart) => [chart.file, chart] as const))(
@@ -13,4 +19,12 @@ describe('the committed state-chart docs', () => {
       expect(committed, `${file} is stale: run npm run docs:charts`).toBe(renderChartDoc(chart));
     },
   );
+
+  it.each(EMBEDDING_DOCS)('%s embeds the current diagrams', (file) => {
+    const committed = readFileSync(resolve(REPO_ROOT, file), 'utf8').replace(/\r\n/g, '\n');
+    expect(committed).toContain('<!-- chart:connection -->');
+    expect(committed, `${file} embeds a stale diagram: run npm run docs:charts`).toBe(
+      embedCharts(committed),
+    );
+  });
 });
