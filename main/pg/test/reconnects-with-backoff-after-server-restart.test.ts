@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assign } from 'xstate';
+import { backoff, backoffCeiling } from '../../../machines/backoff.ts';
+import { DEFAULTS } from '../../../machines/config.ts';
+import { connectionMachine } from '../../../machines/connection.machine.ts';
+import { createFaultProxy, type FaultProxy } from '../../../test/harness/fault-proxy.ts';
+import { type PgServer, startPostgres } from '../../../test/harness/postgres.ts';
+import { runQuery } from '../query.ts';
+import {
+  configFor,
+  connected,
+  disconnected,
+  effectsPerTest,
+  recordStatuses,
+  sessionOf,
+  startConnection,
+} from './fixtures.ts';
+
+const { effects, actors } = effectsPerTest();
+let server: PgServer;
+let proxy: FaultProxy;
+
+beforeAll(async () => {
+  server = await startPostgres();
+  proxy = await createFaultProxy({ targetHost: server.host, targetPort: server.port });
+});
+afterAll(async () => {
+  await proxy?.close();
+  await server?.dispose();
+});
+
+/*
+ * The machine draws each delay uniformly in [0, ceiling] (full jitter), so two draws in a row
+ * can shrink. To see the growth itself without flakiness this test pins the draw to the ceiling
+ * (jitter 'none') by overriding the machine's scheduleRetry action, the same computation
+ * otherwise. The jitter itself is covered by the pure backoff tests.
+ */
+const pinnedBackoff = connectionMachine.provide({
+  actions: {
+    scheduleRetry: assign(({ context }) => {
+      if (context.attempt === 0) return { retryDelayMs: 0, nextRetryAt: null };
+      const ms = backoff(context.attempt, { ...DEFAULTS.backoff, jitter: 'none' });
+      return { retryDelayMs: ms, nextRetryAt: Date.now() + ms };
+    }),
+  },
+});
+
+describe('server stopped, then started again', () => {
+  it('reconnects with growing gaps between attempts, then is connected', async () => {
+    const config = configFor({ ...server, host: proxy.host, port: proxy.port });
+    const actor = startConnection(effects(), config, {
+      password: server.password,
+      actors,
+      machine: pinnedBackoff,
+    });
+    await connected(actor);
+    const statuses = recordStatuses(actor);
+    const before = proxy.connections.length;
+
+    await server.stop();
+    // Five failed attempts: at 0, 100, 300, 700 and 1500 ms after the loss.
+    await expect
+      .poll(() => proxy.connections.length - before, { timeout: 5000 })
+      .toBeGreaterThanOrEqual(5);
+    await server.start();
+    await expect
+      .poll(statuses.statuses, { timeout: 8000 })
+      .toEqual(['connected', 'reconnecting', 'connected']);
+
+    // One connection per failed attempt (the control client's); the attempt that succeeds
+    // opens the control client and then the pool's first client: the last one is not an attempt.
+    const attempts = proxy.connections.slice(before, -1).map((c) => c.at);
+    const gaps = attempts.slice(1).map((t, i) => t - (attempts[i] ?? t));
+    expect(gaps.length).toBeGreaterThanOrEqual(5);
+    gaps.forEach((gap, i) => {
+      const ceiling = backoffCeiling(i + 1, { ...DEFAULTS.backoff, jitter: 'none' });
+      // The wait itself, plus one refused attempt and the close before the wait.
+      expect(gap).toBeGreaterThanOrEqual(ceiling - 5);
+      expect(gap).toBeLessThan(ceiling + 250);
+      if (i > 0) expect(gap).toBeGreaterThan(gaps[i - 1] ?? 0);
+    });
+    expect(actor.getSnapshot().context.attempt).toBe(0);
+    await expect(runQuery(sessionOf(effects(), config), 'select 1 as one')).resolves.toMatchObject({
+      rows: [{ one: 1 }],
+    });
+    statuses.stop();
+    await disconnected(actor);
+  });
+});
