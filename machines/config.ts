@@ -225,3 +225,24 @@ export function validate(input: unknown): ConnectionConfig {
 export function validateGroup(input: unknown): ConnectionGroup {
   return parseWith(ConnectionGroupSchema, input, 'connection group');
 }
+
+/**
+ * The part of a config a live session was opened with. When it changes, the open pool no
+ * longer matches what the user asked for (a connection made read-only must stop writing), so
+ * the session has to be replaced; a new name, colour, group or keepalive interval does not.
+ */
+export function sessionKey(config: ConnectionConfig): string {
+  const { applicationName, connectTimeoutSec, statementTimeoutMs, readonly, poolMax } =
+    config.options;
+  return JSON.stringify([
+    config.host,
+    config.port,
+    config.database,
+    config.username,
+    config.passwordInKeyring,
+    config.sslMode,
+    config.sslCaCert ?? null,
+    config.sshTunnel ?? null,
+    [applicationName, connectTimeoutSec, statementTimeoutMs ?? null, readonly, poolMax],
+  ]);
+}

@@ -1,6 +1,6 @@
 import { assign, enqueueActions, fromCallback, fromPromise, setup } from 'xstate';
 import { backoff } from './backoff.ts';
-import { type ConnectionStatus, DEFAULTS } from './config.ts';
+import { type ConnectionStatus, DEFAULTS, sessionKey } from './config.ts';
 import type {
   CloseInput,
   ConnectionContext,
@@ -137,6 +137,8 @@ export const connectionMachine = setup({
   guards: {
     autoReconnect: ({ context }) => context.config.options.maxReconnectAttempts > 0,
     firstAttempt: ({ context }) => context.attempt === 0,
+    changesSession: ({ context, event }) =>
+      event.type === 'UPDATE_CONFIG' && sessionKey(event.config) !== sessionKey(context.config),
     canRetry: ({ context }) =>
       context.lastError !== null &&
       isRetryable(context.lastError) &&
@@ -176,11 +178,15 @@ export const connectionMachine = setup({
     }),
     recordServer: assign({ server: (_, params: { server: ServerInfo }) => params.server }),
     recordPing: assign({
-      keepalive: ({ context }, params: { result: PingResult }) => ({
-        pings: context.keepalive.pings + 1,
-        lastPingAt: params.result.at,
-        lastLatencyMs: params.result.latencyMs,
-      }),
+      // A skipped ping (poolMax 1, its only client busy) made no round trip: nothing to count.
+      keepalive: ({ context }, params: { result: PingResult }) =>
+        params.result.skipped
+          ? context.keepalive
+          : {
+              pings: context.keepalive.pings + 1,
+              lastPingAt: params.result.at,
+              lastLatencyMs: params.result.latencyMs,
+            },
       pool: (_, params: { result: PingResult }) => params.result.pool,
     }),
     markConnected: assign({ attempt: 0, lastError: null, retryDelayMs: null, nextRetryAt: null }),
@@ -232,7 +238,15 @@ export const connectionMachine = setup({
       after: { connectTimeout: { target: 'error', actions: 'recordConnectTimeout' } },
       ...connectSteps('#connection.error'),
       onDone: 'connected',
-      on: { DISCONNECT: '#connection.disconnected.closing' },
+      on: {
+        DISCONNECT: '#connection.disconnected.closing',
+        UPDATE_CONFIG: {
+          guard: 'changesSession',
+          target: 'connecting',
+          reenter: true,
+          actions: 'updateConfig',
+        },
+      },
     },
     connected: {
       tags: 'usable',
@@ -269,6 +283,7 @@ export const connectionMachine = setup({
       on: {
         CONNECTION_LOST: { target: '.lost', actions: 'recordLoss' },
         DISCONNECT: '#connection.disconnected.closing',
+        UPDATE_CONFIG: { guard: 'changesSession', target: 'reconnecting', actions: 'updateConfig' },
       },
     },
     reconnecting: {
@@ -297,7 +312,10 @@ export const connectionMachine = setup({
           always: [{ guard: 'canRetry', target: 'closing' }, { target: '#connection.error' }],
         },
       },
-      on: { DISCONNECT: '#connection.disconnected.closing' },
+      on: {
+        DISCONNECT: '#connection.disconnected.closing',
+        UPDATE_CONFIG: { guard: 'changesSession', target: '.closing', actions: 'updateConfig' },
+      },
     },
     error: {
       entry: { type: 'reportStatus', params: { status: 'error' } },

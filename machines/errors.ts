@@ -85,7 +85,16 @@ export function isTuskErrorData(value: unknown): value is TuskErrorData {
 
 // SQLSTATEs that mean "the server or the path to it is unavailable for now"; see DESIGN.md.
 const retryableCodes = new Set(['57P01', '57P02', '57P03', '53300']);
-const permanentCodes = new Set(['28P01', '28000', '3D000', '08P01', 'TLS_UNSUPPORTED']);
+// SETTINGS_NOT_APPLIED: the server or a pooler ignored read-only or statement_timeout; asking
+// again gets the same unsafe session.
+const permanentCodes = new Set([
+  '28P01',
+  '28000',
+  '3D000',
+  '08P01',
+  'TLS_UNSUPPORTED',
+  'SETTINGS_NOT_APPLIED',
+]);
 // Node's TLS verification failures (ERR_TLS_CERT_ALTNAME_INVALID, SELF_SIGNED_CERT_IN_CHAIN, ...);
 // a handshake that merely timed out is a network problem and may be retried.
 const tlsVerification = /CERT|^ERR_TLS_(?!HANDSHAKE_TIMEOUT)|^UNABLE_TO_|^DEPTH_ZERO/;

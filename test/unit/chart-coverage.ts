@@ -103,9 +103,12 @@ export function expectEveryTransitionDrawn(machine: AnyStateMachine, mermaid: st
         actions: t.actions.map(name),
       };
       const i = drawn.findIndex((arrow) => {
-        const [, event, guard, actions] = LABEL.exec(arrow.label) ?? [];
+        const reenter = arrow.label.endsWith(' (reenter)');
+        const [, event, guard, actions] =
+          LABEL.exec(arrow.label.replace(/ \(reenter\)$/, '')) ?? [];
         const listed = actions ? actions.split(', ') : [];
         return (
+          reenter === Boolean(t.reenter) &&
           arrow.from === from &&
           arrow.to === to &&
           event === want.event &&
