@@ -149,12 +149,18 @@ export async function createConnectionService(options: ConnectionServiceOptions)
 
   async function saveConnection(input: unknown, password?: unknown): Promise<void> {
     ensureOpen();
-    let config = validate(input);
+    const config = validate(input);
     const secret = parseWith(z.string().optional(), password, 'password');
-    if (secret) {
-      await credentials.setPassword(config.id, secret);
-      config = { ...config, passwordInKeyring: true };
+    if (secret && !config.passwordInKeyring) {
+      // Quietly flipping the flag would make the caller's own copy of the config disagree
+      // with the saved one, and its next connect would not read the keyring.
+      throw new TuskError({
+        kind: 'InvalidInput',
+        field: 'passwordInKeyring',
+        message: 'Invalid connection config: passwordInKeyring: must be true to save a password',
+      });
     }
+    if (secret) await credentials.setPassword(config.id, secret);
     await store.saveConnection(config);
     manager.send({ type: 'CONNECTION_ADD', config });
   }

@@ -9,7 +9,9 @@ const sorted = (ids: string[]) => [...ids].sort();
 
 it('50 concurrent saveConnection calls are all persisted, with their passwords, and survive a restart', async () => {
   const { service, dataDir, credentials, reopen } = await startService();
-  const configs = Array.from({ length: 50 }, (_, i) => configFor(server, { name: `db ${i}` }));
+  const configs = Array.from({ length: 50 }, (_, i) =>
+    configFor(server, { name: `db ${i}`, passwordInKeyring: true }),
+  );
   const ids = configs.map((c) => c.id);
 
   await Promise.all(configs.map((config, i) => service.saveConnection(config, `pw-${i}`)));

@@ -13,7 +13,7 @@ beforeAll(() => server.createRole(role, password));
 describe('passwordInKeyring', () => {
   it('saveConnection puts the password in the keyring; connect without one reads it from there', async () => {
     const { service, credentials } = await startService();
-    const config = configFor(target());
+    const config = configFor(target(), { passwordInKeyring: true });
 
     await service.saveConnection(config, password);
     const [saved] = await service.listConnections();
@@ -27,19 +27,23 @@ describe('passwordInKeyring', () => {
     });
   });
 
-  it('connect with the very config object that was saved with a password reads the keyring', async () => {
+  it('saving a password without passwordInKeyring is refused, so no config disagrees with the keyring', async () => {
     const { service } = await startService();
-    // As a form would send it: the password typed next to it, the flag left at its default.
+    // As a careless form would send it: the password typed, the flag left at its default.
     const config = configFor(target());
     expect(config.passwordInKeyring).toBe(false);
-    await service.saveConnection(config, password);
+    const error = await rejection(service.saveConnection(config, password));
+    expect(error).toMatchObject({ kind: 'InvalidInput', field: 'passwordInKeyring' });
+    expect(await service.listConnections()).toEqual([]);
 
-    await expect(service.connect(config)).resolves.toMatchObject({ currentUser: role });
+    const flagged = { ...config, passwordInKeyring: true };
+    await service.saveConnection(flagged, password);
+    await expect(service.connect(flagged)).resolves.toMatchObject({ currentUser: role });
   });
 
   it('the keyring password still works after a restart of the service', async () => {
     const { service, reopen } = await startService();
-    const config = configFor(target());
+    const config = configFor(target(), { passwordInKeyring: true });
     await service.saveConnection(config, password);
     await service.close();
 
@@ -68,7 +72,7 @@ describe('passwordInKeyring', () => {
 
   it('a password given to connect is used for that session, and the keyring keeps its own', async () => {
     const { service, credentials } = await startService();
-    const config = configFor(target());
+    const config = configFor(target(), { passwordInKeyring: true });
     await service.saveConnection(config, 'an outdated password');
 
     await expect(service.connect(config, { password })).resolves.toMatchObject({

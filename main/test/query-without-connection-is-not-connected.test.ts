@@ -21,7 +21,7 @@ it('a query on an unknown connection is NotConnected', async () => {
 
 it('a query on a saved connection that was never connected is NotConnected', async () => {
   const { service } = await startService();
-  const config = configFor(server);
+  const config = configFor(server, { passwordInKeyring: true });
   await service.saveConnection(config, server.password);
 
   await expectNotConnectedAtOnce(service.query(config.id, 'select 1'));
