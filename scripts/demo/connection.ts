@@ -1,0 +1,88 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ConnectionConfig } from '../../machines/config.ts';
+import { TuskError } from '../../machines/errors.ts';
+import { type ConnectionActorRef, connectionActorId } from '../../machines/manager.machine.ts';
+import type { CredentialStore } from '../../main/credentials/index.ts';
+import { createConnectionService } from '../../main/service.ts';
+import { errorText, monitorConnection, noteLine } from './monitor.ts';
+import type { Printer } from './printer.ts';
+
+/** Passwords in a Map: the demos must run where no keyring is (CI, a fresh machine, ssh). */
+export function memoryCredentials(): CredentialStore {
+  const passwords = new Map<string, string>();
+  return {
+    getPassword: async (id) => passwords.get(id) ?? null,
+    setPassword: async (id, password) => {
+      passwords.set(id, password);
+    },
+    deleteAll: async (id) => {
+      passwords.delete(id);
+    },
+  };
+}
+
+export interface WatchedConnection {
+  readonly dataDir: string;
+  /** Connects (the password is passed as a one-off each time); prints a failure, never rejects. */
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  /** What the OS sends on resume: ping now, or try to reconnect now. */
+  wake(): void;
+  /** Closes the service (every pool and timer) and removes its data directory. */
+  close(): Promise<void>;
+}
+
+/**
+ * One connection through the real service, watched: a service on a fresh data directory under
+ * `parent` and an in-memory credential store, with the connection actor's every state change
+ * printed. Nothing is connected yet.
+ */
+export async function watchedConnection(opts: {
+  config: ConnectionConfig;
+  password: string | undefined;
+  parent: string;
+  out: Printer;
+}): Promise<WatchedConnection> {
+  const { config, password, out } = opts;
+  const dataDir = await mkdtemp(join(opts.parent, 'tusk-service-'));
+  const service = await createConnectionService({ dataDir, credentials: memoryCredentials() });
+  // Added before connect() so the monitor sees the actor from its first state; connect() sends
+  // the same config again, which only updates it.
+  service.manager.send({ type: 'CONNECTION_ADD', config });
+  const ref = service.manager.system.get(connectionActorId(config.id)) as ConnectionActorRef;
+  const monitor = monitorConnection(ref, out);
+
+  return {
+    dataDir,
+    async connect() {
+      try {
+        await service.connect(config, password === undefined ? undefined : { password });
+      } catch (error) {
+        // The monitor has printed the actor's own error; anything else is news.
+        const data = error instanceof TuskError ? error.toJSON() : null;
+        const shown = ref.getSnapshot().context.lastError;
+        if (!data || !shown || errorText(data) !== errorText(shown)) {
+          noteLine(out, out.paint.red(`connect failed: ${data ? errorText(data) : error}`));
+        }
+      }
+    },
+    async disconnect() {
+      const started = performance.now();
+      await service.disconnect(config.id);
+      const ms = Math.round(performance.now() - started);
+      noteLine(out, `disconnected in ${ms} ms: no backend of this connection is left`);
+    },
+    wake() {
+      service.manager.send({ type: 'WAKE' });
+    },
+    async close() {
+      try {
+        await service.close();
+      } finally {
+        monitor.stop();
+        await rm(dataDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
