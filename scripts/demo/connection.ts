@@ -4,6 +4,7 @@ import type { ConnectionConfig } from '../../machines/config.ts';
 import { TuskError } from '../../machines/errors.ts';
 import { type ConnectionActorRef, connectionActorId } from '../../machines/manager.machine.ts';
 import type { CredentialStore } from '../../main/credentials/index.ts';
+import { inspectorFromEnv } from '../../main/dev/inspector.ts';
 import { createConnectionService } from '../../main/service.ts';
 import { errorText, monitorConnection, noteLine } from './monitor.ts';
 import type { Printer } from './printer.ts';
@@ -46,7 +47,13 @@ export async function watchedConnection(opts: {
 }): Promise<WatchedConnection> {
   const { config, password, out } = opts;
   const dataDir = await mkdtemp(join(opts.parent, 'tusk-service-'));
-  const service = await createConnectionService({ dataDir, credentials: memoryCredentials() });
+  // TUSK_INSPECT=1 (Stately's UI) or =console: every actor's transitions, beside our lines.
+  const inspector = await inspectorFromEnv(process.env.TUSK_INSPECT, (line) => out.line(line));
+  const service = await createConnectionService({
+    dataDir,
+    credentials: memoryCredentials(),
+    ...(inspector && { inspect: inspector.inspect }),
+  });
   // Added before connect() so the monitor sees the actor from its first state; connect() sends
   // the same config again, which only updates it.
   service.manager.send({ type: 'CONNECTION_ADD', config });
@@ -81,6 +88,7 @@ export async function watchedConnection(opts: {
         await service.close();
       } finally {
         monitor.stop();
+        await inspector?.stop();
         await rm(dataDir, { recursive: true, force: true });
       }
     },
