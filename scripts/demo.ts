@@ -14,11 +14,12 @@ import { startSandbox } from './demo/sandbox.ts';
 const APPLICATION_NAME = 'tusk-demo';
 
 const proxyMode = {
-  pass: 'proxy passes bytes again (a connection blackholed once stays dead)',
+  pass: 'proxy accepts and passes connections again',
   blackhole: 'proxy blackholes: no byte gets through either way, and nothing says so',
   refuse: 'proxy refuses new connections; open ones carry on',
   reset: 'proxy resets every connection',
 };
+const unblackholed = 'proxy passes bytes again; connections it blackholed stay dead';
 
 const app = startApp();
 const { out, shutdown } = app;
@@ -75,7 +76,10 @@ app.run(async () => {
     {
       key: 'b',
       label: 'blackhole',
-      run: async () => proxyMode[await sandbox.toggle('blackhole')],
+      run: async () => {
+        const mode = await sandbox.toggle('blackhole');
+        return mode === 'pass' ? unblackholed : proxyMode[mode];
+      },
     },
     {
       key: 'x',

@@ -105,7 +105,7 @@ export function monitorConnection(ref: ConnectionActorRef, out: Printer): { stop
       const text = (extra: string[]) => `${head}  ${[...parts, ...extra].join(', ')}`.trimEnd();
       stopTicker();
       // The countdown is over: the line keeps the backoff that was drawn, not "0.0 s".
-      if (countdownLine) out.update(countdownLine([]));
+      if (countdownLine) out.settle(countdownLine([]));
       countdownLine = null;
       const { nextRetryAt: retryAt, retryDelayMs } = context;
       if (path === 'reconnecting.waiting' && retryAt !== null) {
@@ -139,6 +139,8 @@ export function monitorConnection(ref: ConnectionActorRef, out: Printer): { stop
   return {
     stop() {
       stopTicker();
+      if (countdownLine) out.settle(countdownLine([]));
+      countdownLine = null;
       subscription.unsubscribe();
     },
   };

@@ -1,17 +1,20 @@
 /**
  * Output for the terminal demos: finished lines, and one "live" line that is rewritten in place
- * (the retry countdown) when stdout is a terminal. Piped output gets plain text and no rewrites,
- * so a test or a log file reads one line per event.
+ * (the retry countdown) when stdout is a terminal. Lines printed meanwhile go above it, so it
+ * stays at the bottom and keeps counting. Piped output gets plain text and no rewrites, so a
+ * test or a log file reads one line per event.
  */
 export interface Printer {
   readonly tty: boolean;
   readonly paint: Paint;
-  /** Prints a finished line (closing the live line first, if one is open). */
+  /** Prints a finished line, above the live line if there is one. */
   line(text: string): void;
-  /** Prints a line that `update` may rewrite until the next `line` or `live`. */
+  /** Prints a line that `update` may rewrite until `settle`. */
   live(text: string): void;
   /** Rewrites the live line; does nothing when there is none or stdout is not a terminal. */
   update(text: string): void;
+  /** Turns the live line, with its last words, into a finished line. */
+  settle(text: string): void;
 }
 
 export type Paint = Record<'dim' | 'bold' | 'red' | 'green' | 'yellow' | 'cyan', Brush>;
@@ -36,7 +39,7 @@ export function createPrinter(stream: NodeJS.WriteStream = process.stdout): Prin
     yellow: brush(33, 39),
     cyan: brush(36, 39),
   };
-  let liveOpen = false;
+  let liveText: string | null = null;
   // A closed terminal (SIGHUP) or a reader that went away must not crash the shutdown.
   stream.on('error', () => {});
   const write = (text: string) => {
@@ -48,26 +51,31 @@ export function createPrinter(stream: NodeJS.WriteStream = process.stdout): Prin
     const plain = visible(text);
     return plain.length <= width ? text : `${plain.slice(0, width - 1)}…`;
   };
-  const closeLive = () => {
-    if (liveOpen) write('\n');
-    liveOpen = false;
-  };
+  const erase = '\r\x1b[2K';
 
-  return {
+  const printer: Printer = {
     tty,
     paint,
     line(text) {
-      closeLive();
-      write(`${text}\n`);
+      if (liveText === null) return write(`${text}\n`);
+      write(`${erase}${text}\n${clip(liveText)}`);
     },
     live(text) {
-      closeLive();
+      if (liveText !== null) printer.settle(liveText);
       if (!tty) return write(`${text}\n`);
+      liveText = text;
       write(clip(text));
-      liveOpen = true;
     },
     update(text) {
-      if (tty && liveOpen) write(`\r\x1b[2K${clip(text)}`);
+      if (liveText === null) return;
+      liveText = text;
+      write(`${erase}${clip(text)}`);
+    },
+    settle(text) {
+      if (liveText === null) return;
+      liveText = null;
+      write(`${erase}${clip(text)}\n`);
     },
   };
+  return printer;
 }
