@@ -178,9 +178,7 @@ export async function createConnectionService(options: ConnectionServiceOptions)
 
   async function query(connectionId: unknown, sql: unknown, params?: unknown) {
     ensureOpen();
-    const id = parseWith(IdSchema, connectionId, 'connectionId');
-    const statement = parseWith(QuerySchema, { sql, params }, 'query');
-    const ref = child(id);
+    const { id, ref, statement } = queryArguments(connectionId, sql, params);
     if (!ref) throw new TuskError({ kind: 'NotConnected', message: 'Unknown connection' });
     const waitMs = ref.getSnapshot().context.config.options.connectTimeoutSec * 1000;
     const deadline = Date.now() + waitMs;
@@ -196,6 +194,28 @@ export async function createConnectionService(options: ConnectionServiceOptions)
       }
       await untilUsable(ref, id, deadline);
     }
+  }
+
+  /**
+   * The common call is checked with typeof alone, since queries are the hot path: the id of a
+   * known connection was validated as a UUID with its config. Anything else goes through the
+   * zod schemas, which decide and word the error.
+   */
+  function queryArguments(connectionId: unknown, sql: unknown, params: unknown) {
+    if (
+      typeof connectionId === 'string' &&
+      typeof sql === 'string' &&
+      (params === undefined || Array.isArray(params))
+    ) {
+      const ref = child(connectionId);
+      const text = sql.trim();
+      if (ref && text !== '') {
+        return { id: connectionId, ref, statement: { sql: text, params: params ?? [] } };
+      }
+    }
+    const id = parseWith(IdSchema, connectionId, 'connectionId');
+    const statement = parseWith(QuerySchema, { sql, params }, 'query');
+    return { id, ref: child(id), statement };
   }
 
   /** Waits, within the deadline, for the actor to be connected on a usable session again. */
