@@ -12,9 +12,11 @@ export class LostAlarm {
   #error: TuskError | null = null;
   readonly #listeners = new Set<(error: TuskError) => void>();
   readonly #stop = new AbortController();
+  /** onStop's waiters: a Set costs far less per query than listeners on the AbortSignal. */
+  readonly #waiters = new Set<() => void>();
 
   constructor() {
-    // Every query waiting for a pooled client listens here; dozens at once are normal.
+    // Anyone may listen (the query path uses onStop instead); dozens at once are normal.
     setMaxListeners(0, this.#stop.signal);
   }
 
@@ -31,7 +33,7 @@ export class LostAlarm {
   fire(error: TuskError): boolean {
     if (this.#error || this.#stop.signal.aborted) return false;
     this.#error = error;
-    this.#stop.abort();
+    this.#halt();
     for (const listener of [...this.#listeners]) listener(error);
     return true;
   }
@@ -39,7 +41,30 @@ export class LostAlarm {
   /** Closed on purpose: no more work, and no alarm to anyone. */
   silence(): void {
     this.#listeners.clear();
+    this.#halt();
+  }
+
+  #halt(): void {
     this.#stop.abort();
+    const waiters = [...this.#waiters];
+    this.#waiters.clear();
+    for (const waiter of waiters) waiter();
+  }
+
+  /**
+   * Calls `waiter` once when the session stops taking work (lost or closed), as `signal`'s abort
+   * would (soon, if it already has). Returns the unsubscribe.
+   */
+  onStop(waiter: () => void): () => void {
+    if (this.#stop.signal.aborted) {
+      let active = true;
+      queueMicrotask(() => active && waiter());
+      return () => {
+        active = false;
+      };
+    }
+    this.#waiters.add(waiter);
+    return () => this.#waiters.delete(waiter);
   }
 
   /** Calls `listener` once when the alarm fires (soon, if it already has). */

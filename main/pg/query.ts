@@ -128,21 +128,22 @@ function failed(
 /**
  * Checks out a pooled client; gives up with NotConnected the moment the session is lost or
  * closed (pg-pool never answers waiters once it is ending) or `signal` aborts. A client that
- * arrives after giving up goes straight back.
+ * arrives after giving up goes straight back. It runs once per query, so it uses pg-pool's
+ * callback form and the session's onStop rather than a listener on its AbortSignal.
  */
 export function acquire(session: PgSession, signal?: AbortSignal): Promise<pg.PoolClient> {
   const pool = session.pool;
   if (!session.usable || !pool) return Promise.reject(notConnected(session.lostError));
   return new Promise((resolve, reject) => {
     let settled = false;
-    const cleanup = () => {
+    const settle = () => {
       settled = true;
-      session.signal.removeEventListener('abort', stop);
+      unwatch();
       signal?.removeEventListener('abort', stop);
     };
     const stop = () => {
       if (settled) return;
-      cleanup();
+      settle();
       reject(
         signal?.aborted
           ? new TuskError({
@@ -152,20 +153,17 @@ export function acquire(session: PgSession, signal?: AbortSignal): Promise<pg.Po
           : notConnected(session.lostError),
       );
     };
-    session.signal.addEventListener('abort', stop, { once: true });
+    const unwatch = session.onStop(stop);
     signal?.addEventListener('abort', stop, { once: true });
-    pool.connect().then(
-      (client) => {
-        if (settled) return client.release();
-        cleanup();
-        resolve(client);
-      },
-      (error: unknown) => {
-        if (settled) return;
-        cleanup();
-        reject(session.usable ? error : notConnected(session.lostError));
-      },
-    );
+    pool.connect((error, client) => {
+      if (settled) {
+        client?.release();
+        return;
+      }
+      settle();
+      if (error || !client) reject(session.usable ? error : notConnected(session.lostError));
+      else resolve(client);
+    });
     if (signal?.aborted) stop();
   });
 }

@@ -212,6 +212,11 @@ export class PgSession {
     this.#lost(error);
   }
 
+  /** Calls `waiter` once when the session takes no more work (lost or closed); see `signal`. */
+  onStop(waiter: () => void): () => void {
+    return this.#alarm.onStop(waiter);
+  }
+
   /** Calls `listener` once when the session is found lost (soon, if it already is). */
   onLost(listener: (error: TuskError) => void): () => void {
     return this.#alarm.subscribe(listener);
