@@ -54,9 +54,10 @@ export async function runQuery(
   const client = await acquireWithRetry(session, options);
   let result: pg.QueryResult | pg.QueryResult[];
   try {
-    result = (await client.query({ text: sql, values: [...params] })) as
-      | pg.QueryResult
-      | pg.QueryResult[];
+    // Text and values rather than a config object, which pg clones property by property on
+    // every call; no values at all means the simple protocol, as an empty array does.
+    const values = params.length > 0 ? [...params] : undefined;
+    result = (await client.query(sql, values)) as pg.QueryResult | pg.QueryResult[];
   } catch (error) {
     throw failed(session, client, error, options);
   }
