@@ -93,6 +93,24 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
       return undefined;
     }
 
+    /**
+     * A `SET default_transaction_read_only = off` would outlive its query on a pooled backend
+     * and let every later query on it write. The server reports the change (a ParameterStatus
+     * since PostgreSQL 14), so a restoring SET is queued at once: pg runs it before anything
+     * else this client is given, and an explicit `BEGIN READ WRITE` still works for the one
+     * transaction it opens.
+     */
+    #keepReadOnly(): void {
+      this.connection.on(
+        'parameterStatus',
+        (message: { parameterName: string; parameterValue: string }) => {
+          if (message.parameterName !== 'default_transaction_read_only') return;
+          if (message.parameterValue === 'on') return;
+          this.query('SET default_transaction_read_only = on').catch(() => this.destroy());
+        },
+      );
+    }
+
     async #connectVerified(): Promise<pg.Client> {
       let timedOut = false;
       const timer = setTimeout(() => {
@@ -105,6 +123,7 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
         const result = await this.query(VERIFY_SQL);
         const problem = checkSettings(result.rows[0], hooks.expected);
         if (problem) throw problem;
+        if (hooks.expected.readonly) this.#keepReadOnly();
         this.#usable = true;
         return this;
       } catch (error) {
