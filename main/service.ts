@@ -19,7 +19,7 @@ import {
 } from '../machines/manager.machine.ts';
 import { type CredentialStore, createKeytarStore } from './credentials/index.ts';
 import { runConnectionTest } from './diagnostics/test-connection.ts';
-import { createPgEffects, type QueryResultView, runQuery } from './pg/index.ts';
+import { createPgEffects, type PgEffects, type QueryResultView, runQuery } from './pg/index.ts';
 import { openStore } from './storage/index.ts';
 
 export interface ConnectionInfo {
@@ -36,6 +36,11 @@ export interface ConnectionServiceOptions {
   credentials?: CredentialStore;
   /** Passed to the manager actor, e.g. @statelyai/inspect's `inspector.inspect`. */
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /**
+   * Test seam for the model-based tests: wraps the connection machine's effect actors, e.g. to
+   * cause a fault right before a step runs. The wrapper must still run the real effect.
+   */
+  instrument?: (actors: PgEffects['actors']) => PgEffects['actors'];
 }
 
 const ConnectOptionsSchema = z
@@ -58,10 +63,9 @@ export async function createConnectionService(options: ConnectionServiceOptions)
   const store = await openStore(options.dataDir);
   const credentials = options.credentials ?? createKeytarStore();
   const effects = createPgEffects({ credentials });
+  const actors = options.instrument?.(effects.actors) ?? effects.actors;
   const manager = createActor(
-    managerMachine.provide({
-      actors: { connection: connectionMachine.provide({ actors: effects.actors }) },
-    }),
+    managerMachine.provide({ actors: { connection: connectionMachine.provide({ actors }) } }),
     options.inspect ? { inspect: options.inspect } : {},
   );
   manager.start();
