@@ -1,0 +1,147 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { InspectionEvent } from 'xstate';
+import { type ConnectionConfig, validate } from '../machines/config.ts';
+import type { ConnectionStatusEvent } from '../machines/manager.machine.ts';
+import { type ConnectionActorRef, connectionActorId } from '../machines/manager.machine.ts';
+import { createKeytarStore } from '../main/credentials/index.ts';
+import { type ConnectionService, createConnectionService } from '../main/service.ts';
+import { createFaultProxy, type FaultProxy } from '../test/harness/fault-proxy.ts';
+import { type SharedServer, uniqueName } from '../test/harness/shared.ts';
+import { type ConnectionSnapshot, MODEL_CONFIG } from './connection-events.ts';
+import type { FaultKind } from './connection-model.ts';
+import { type Fault, instrumented } from './instrument.ts';
+
+/*
+ * The real world one path runs in: a connection service of its own (temporary data directory,
+ * the real keyring under a service name of its own) whose one connection reaches the shared
+ * server through a fault proxy, as a role and database of its own, so faults can be caused for
+ * real and backends counted by the connection's unique application name.
+ */
+
+export interface WorldOptions {
+  /** Which effect runs fail, and how (from plannedFaults). */
+  faults: Map<string, FaultKind>;
+  keepaliveIntervalSec: number;
+  inspect: (event: InspectionEvent) => void;
+}
+
+export interface World {
+  readonly service: ConnectionService;
+  readonly server: SharedServer;
+  readonly proxy: FaultProxy;
+  /** The config as last saved; UPDATE_CONFIG changes it. */
+  config: ConnectionConfig;
+  readonly actor: ConnectionActorRef;
+  /** Every snapshot the connection actor emitted, in order, from its first one. */
+  readonly snapshots: ConnectionSnapshot[];
+  readonly statuses: ConnectionStatusEvent[];
+  /** Calls still running (connect, disconnect); each ends by itself or when the service closes. */
+  readonly pending: Promise<unknown>[];
+  backends(): Promise<number>;
+  dispose(): Promise<void>;
+}
+
+export async function openWorld(server: SharedServer, options: WorldOptions): Promise<World> {
+  const role = uniqueName('model');
+  const password = randomBytes(12).toString('base64url');
+  await server.createRole(role, password);
+  await server
+    .admin()
+    .query(`create database ${pg.escapeIdentifier(role)} owner ${pg.escapeIdentifier(role)}`);
+  const proxy = await createFaultProxy({ targetHost: server.host, targetPort: server.port });
+  const dataDir = await mkdtemp(join(tmpdir(), 'tusk-model-'));
+  const credentials = createKeytarStore({ service: `tusk-model-${randomUUID()}` });
+  const config = validate({
+    id: randomUUID(),
+    name: role,
+    host: proxy.host,
+    port: proxy.port,
+    database: role,
+    username: role,
+    sslMode: 'disable',
+    passwordInKeyring: true,
+    options: {
+      applicationName: uniqueName('tusk_model'),
+      connectTimeoutSec: 1,
+      keepaliveIntervalSec: options.keepaliveIntervalSec,
+      poolMax: 3,
+      maxReconnectAttempts: MODEL_CONFIG.options.maxReconnectAttempts,
+      readonly: MODEL_CONFIG.options.readonly,
+    },
+  });
+  const alterPassword = (to: string) =>
+    server
+      .admin()
+      .query(`alter role ${pg.escapeIdentifier(role)} password ${pg.escapeLiteral(to)}`);
+  const mode = (to: 'refuse' | 'blackhole') => async () => {
+    await proxy.setMode(to);
+    return () => proxy.setMode('pass');
+  };
+
+  const realise: Record<FaultKind, Fault> = {
+    missingPassword: async () => {
+      await credentials.deleteAll(config.id);
+      return () => credentials.setPassword(config.id, password);
+    },
+    refused: mode('refuse'),
+    blackhole: mode('blackhole'),
+    wrongPassword: async () => {
+      await alterPassword(`not-${password}`);
+      return async () => {
+        await alterPassword(password);
+      };
+    },
+    // Every backend of the connection: the control client and the pool's first client.
+    terminated: async () => {
+      await server.terminate({ applicationName: config.options.applicationName });
+      return async () => {};
+    },
+  };
+
+  const service = await createConnectionService({
+    dataDir,
+    credentials,
+    inspect: options.inspect,
+    instrument: instrumented((step, run) => {
+      const kind = options.faults.get(`${step}#${run}`);
+      return kind && realise[kind];
+    }),
+  });
+  const statuses: ConnectionStatusEvent[] = [];
+  const stopStatuses = service.onStatus((event) => statuses.push(event));
+  await service.saveConnection(config, password);
+  const actor = service.manager.system.get(connectionActorId(config.id)) as ConnectionActorRef;
+  const snapshots: ConnectionSnapshot[] = [actor.getSnapshot()];
+  const subscription = actor.subscribe((snapshot) => snapshots.push(snapshot));
+
+  const world: World = {
+    service,
+    server,
+    proxy,
+    config,
+    actor,
+    snapshots,
+    statuses,
+    pending: [],
+    backends: async () =>
+      (await server.backends({ applicationName: config.options.applicationName })).length,
+    async dispose() {
+      subscription.unsubscribe();
+      stopStatuses();
+      await service.close();
+      await Promise.allSettled(world.pending);
+      await proxy.close();
+      await credentials.deleteAll(config.id);
+      await rm(dataDir, { recursive: true, force: true });
+      await server
+        .admin()
+        .query(`drop database if exists ${pg.escapeIdentifier(role)} with (force)`);
+      await server.admin().query(`drop role if exists ${pg.escapeIdentifier(role)}`);
+    },
+  };
+  return world;
+}

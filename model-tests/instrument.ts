@@ -1,0 +1,64 @@
+import { createActor, fromPromise, type PromiseActorLogic, toPromise } from 'xstate';
+import type { PgEffects } from '../main/pg/index.ts';
+
+export type PgActors = PgEffects['actors'];
+/** The effects a fault can be put in front of: the promise actors of a connect and the ping. */
+export type StepName =
+  | 'resolveCredentials'
+  | 'openSession'
+  | 'applySession'
+  | 'readServerInfo'
+  | 'ping';
+export const STEP_NAMES: readonly StepName[] = [
+  'resolveCredentials',
+  'openSession',
+  'applySession',
+  'readServerInfo',
+  'ping',
+];
+
+/** Done before the real step starts; its result, undone once the step is over (or stopped). */
+const noop = () => {};
+
+export type Fault = () => Promise<() => Promise<void>>;
+
+/**
+ * For `createConnectionService({ instrument })`: the n-th run of a step (1-based, per step name)
+ * first applies `faultFor(step, n)`, if any, then runs the real effect. The fault is undone as
+ * soon as the real effect settles or the machine stops waiting for it (a timeout won), so the
+ * next step meets a healthy world again.
+ */
+export function instrumented(faultFor: (step: StepName, run: number) => Fault | undefined) {
+  return (actors: PgActors): PgActors => {
+    const runs = new Map<StepName, number>();
+    const wrap = <TOutput, TInput>(step: StepName, real: PromiseActorLogic<TOutput, TInput>) =>
+      fromPromise<TOutput, TInput>(async ({ input, signal }) => {
+        const run = (runs.get(step) ?? 0) + 1;
+        runs.set(step, run);
+        const undo = await faultFor(step, run)?.();
+        const inner = createActor(real, { input });
+        const outcome = toPromise(inner);
+        const abandoned = new Promise<void>((resolve) => {
+          const stop = () => {
+            inner.stop();
+            resolve();
+          };
+          if (signal.aborted) stop();
+          else signal.addEventListener('abort', stop, { once: true });
+        });
+        if (!signal.aborted) inner.start();
+        // Settled, or abandoned because a timeout won: either way the fault has done its work.
+        await Promise.race([outcome.then(noop, noop), abandoned]);
+        await undo?.();
+        return outcome;
+      });
+    return {
+      ...actors,
+      resolveCredentials: wrap('resolveCredentials', actors.resolveCredentials),
+      openSession: wrap('openSession', actors.openSession),
+      applySession: wrap('applySession', actors.applySession),
+      readServerInfo: wrap('readServerInfo', actors.readServerInfo),
+      ping: wrap('ping', actors.ping),
+    };
+  };
+}
