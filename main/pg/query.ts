@@ -51,13 +51,17 @@ export async function runQuery(
   params: readonly unknown[] = [],
   options: RunQueryOptions = {},
 ): Promise<QueryResultView> {
-  const client = await acquireWithRetry(session, options);
+  const started = Date.now();
+  let client: pg.PoolClient;
+  try {
+    client = await acquire(session, options.signal);
+  } catch (error) {
+    // Almost every query gets a client at once; only a failure pays for the retry loop.
+    client = await retryAcquire(session, options, started, error);
+  }
   let result: pg.QueryResult | pg.QueryResult[];
   try {
-    // Text and values rather than a config object, which pg clones property by property on
-    // every call; no values at all means the simple protocol, as an empty array does.
-    const values = params.length > 0 ? [...params] : undefined;
-    result = (await client.query(sql, values)) as pg.QueryResult | pg.QueryResult[];
+    result = await send(client, sql, params.length > 0 ? [...params] : undefined);
   } catch (error) {
     throw failed(session, client, error, options);
   }
@@ -72,25 +76,50 @@ export async function runQuery(
   };
 }
 
-async function acquireWithRetry(
+/**
+ * The text and values, not a config object (pg clones that property by property on every call);
+ * no values at all keeps the simple protocol, as an empty array does. pg's callback form in one
+ * promise: its promise form chains a second one per query, only to rewrite a failure's stack
+ * trace, and failed() turns every failure into a TuskError anyway (the original is its cause).
+ */
+function send(
+  client: pg.PoolClient,
+  sql: string,
+  values: unknown[] | undefined,
+): Promise<pg.QueryResult | pg.QueryResult[]> {
+  return new Promise((resolve, reject) => {
+    // pg takes undefined values; its types want an array whenever a callback follows.
+    client.query(sql, values as unknown[], (error: Error | undefined, result: pg.QueryResult) => {
+      if (error) reject(error);
+      else resolve(result);
+    });
+  });
+}
+
+/** After a first failed acquire: again with backoff while the failure is retryable and time is left. */
+async function retryAcquire(
   session: PgSession,
   options: RunQueryOptions,
+  started: number,
+  firstError: unknown,
 ): Promise<pg.PoolClient> {
   const budgetMs = options.acquireTimeoutMs ?? session.config.options.connectTimeoutSec * 1000;
-  const deadline = Date.now() + budgetMs;
+  const deadline = started + budgetMs;
+  let error = firstError;
   for (let attempt = 1; ; attempt++) {
+    const mapped = toTuskError(error, 'connect', session.mapOptions());
+    if (mapped.kind === 'NotConnected' || !isRetryable(mapped)) throw mapped;
+    const waitMs = backoff(attempt, {
+      ...DEFAULTS.backoff,
+      jitter: 'full',
+      random: options.random,
+    });
+    if (Date.now() + waitMs >= deadline) throw mapped;
+    await sleep(waitMs, options.signal);
     try {
       return await acquire(session, options.signal);
-    } catch (error) {
-      const mapped = toTuskError(error, 'connect', session.mapOptions());
-      if (mapped.kind === 'NotConnected' || !isRetryable(mapped)) throw mapped;
-      const waitMs = backoff(attempt, {
-        ...DEFAULTS.backoff,
-        jitter: 'full',
-        random: options.random,
-      });
-      if (Date.now() + waitMs >= deadline) throw mapped;
-      await sleep(waitMs, options.signal);
+    } catch (next) {
+      error = next;
     }
   }
 }
