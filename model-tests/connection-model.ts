@@ -1,4 +1,5 @@
 import { getAdjacencyMap, getShortestPaths, getSimplePaths, type StatePath } from 'xstate/graph';
+import type { ConnectionStatus } from '../machines/config.ts';
 import { connectionMachine } from '../machines/connection.machine.ts';
 import type { ConnectionEvent } from '../machines/connection.types.ts';
 import { isRetryable, type TuskErrorData } from '../machines/errors.ts';
@@ -41,6 +42,11 @@ export function abstractState(snapshot: ConnectionSnapshot) {
   };
 }
 
+export const topLevel = (snapshot: ConnectionSnapshot): ConnectionStatus =>
+  (typeof snapshot.value === 'string'
+    ? snapshot.value
+    : Object.keys(snapshot.value)[0]) as ConnectionStatus;
+
 export const serializeState = (snapshot: ConnectionSnapshot) =>
   JSON.stringify(abstractState(snapshot));
 
@@ -73,14 +79,18 @@ function edgeCoverage() {
 
 export function pathCoverage(path: ModelPath, edge = edgeCoverage()): Coverage {
   const covered: Coverage = new Set(path.steps[0]?.state._nodes.map((n) => `#${n.id}`));
+  let enteredFrom = 'start';
   for (let i = 1; i < path.steps.length; i++) {
-    for (const item of edge(path.steps[i - 1]!.state, path.steps[i]!.event)) covered.add(item);
-    // The session checks of each rest state, once with each read-only setting.
-    const { state } = path.steps[i]!;
+    const before = path.steps[i - 1]!.state;
+    const { state, event } = path.steps[i]!;
+    for (const item of edge(before, event)) covered.add(item);
+    if (topLevel(state) !== topLevel(before)) enteredFrom = topLevel(before);
+    // Each rest state's checks (backends, read-only) with each read-only setting, and after
+    // each kind of state it was entered from: a close after a live session is the telling one.
     if (isRestState(state)) {
-      covered.add(
-        `${JSON.stringify(state.value)} readonly ${state.context.config.options.readonly}`,
-      );
+      const value = JSON.stringify(state.value);
+      covered.add(`${value} readonly ${state.context.config.options.readonly}`);
+      covered.add(`${value} entered from ${enteredFrom}`);
     }
   }
   return covered;

@@ -4,7 +4,7 @@ import { sharedServer } from '../test/harness/shared.ts';
 import { connectionPaths, plannedFaults } from './connection-model.ts';
 import { openWorld } from './connection-world.ts';
 import { CoverageRecorder, formatReport } from './machine-coverage.ts';
-import { describePath, runPath } from './run-path.ts';
+import { describePath, lingeringBackends, runPath } from './run-path.ts';
 
 const server = sharedServer();
 const paths = connectionPaths();
@@ -48,7 +48,8 @@ const UNREACHABLE = new Map([
 describe('coverage', () => {
   it('the real actors took every transition of the connection machine and passed every state', () => {
     const report = coverage.report(UNREACHABLE);
-    console.log(`${paths.length} paths\n${formatReport(report)}`);
+    const bug = lingeringBackends.map((note) => `  KNOWN BUG (see run-path.ts): ${note}`);
+    console.log([`${paths.length} paths`, formatReport(report), ...bug].join('\n'));
     expect(report.states.missing, 'states no path reached').toEqual([]);
     expect(report.transitions.missing, 'transitions no path took').toEqual([]);
     expect(report.transitions.stale, 'declared unreachable, but taken or gone').toEqual([]);
