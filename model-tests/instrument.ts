@@ -9,18 +9,11 @@ export type StepName =
   | 'applySession'
   | 'readServerInfo'
   | 'ping';
-export const STEP_NAMES: readonly StepName[] = [
-  'resolveCredentials',
-  'openSession',
-  'applySession',
-  'readServerInfo',
-  'ping',
-];
 
-/** Done before the real step starts; its result, undone once the step is over (or stopped). */
-const noop = () => {};
-
+/** Done right before the real step starts; returns its undoing, run once the step is over. */
 export type Fault = () => Promise<() => Promise<void>>;
+
+const noop = () => {};
 
 /**
  * For `createConnectionService({ instrument })`: the n-th run of a step (1-based, per step name)
