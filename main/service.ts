@@ -79,8 +79,17 @@ export async function createConnectionService(options: ConnectionServiceOptions)
   });
   for (const config of saved) manager.send({ type: 'CONNECTION_ADD', config });
 
-  const child = (id: string) =>
-    manager.system.get(connectionActorId(id)) as ConnectionActorRef | undefined;
+  // `connection:<id>` made once per connection, not on every query: the actor lookup (a
+  // Map.get) otherwise hashes a freshly concatenated string each time.
+  const actorIds = new Map<string, string>();
+  const child = (id: string) => {
+    let key = actorIds.get(id);
+    if (key === undefined) {
+      key = connectionActorId(id);
+      if (manager.system.get(key)) actorIds.set(id, key);
+    }
+    return manager.system.get(key) as ConnectionActorRef | undefined;
+  };
 
   const ensureOpen = () => {
     if (closed) throw new TuskError({ kind: 'NotConnected', message: 'The service is closed' });
@@ -177,6 +186,7 @@ export async function createConnectionService(options: ConnectionServiceOptions)
     // finishes the job.
     await store.deleteConnection(id);
     manager.send({ type: 'CONNECTION_REMOVE', connectionId: id });
+    actorIds.delete(id);
     await credentials.deleteAll(id);
   }
 
@@ -188,7 +198,8 @@ export async function createConnectionService(options: ConnectionServiceOptions)
     const deadline = Date.now() + waitMs;
     for (;;) {
       const session = effects.sessions.get(id);
-      if (ref.getSnapshot().matches('connected') && session?.usable) {
+      // The machine's `usable` tag is `connected` and its substates; cheaper than matches().
+      if (session?.usable && ref.getSnapshot().hasTag('usable')) {
         try {
           return await runQuery(session, statement.sql, statement.params);
         } catch (error) {
