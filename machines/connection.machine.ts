@@ -32,6 +32,10 @@ const closeInput =
     reason,
   });
 
+/** Reconnecting after a failure destroys what is left; after a settings change it says goodbye. */
+const replaceInput = ({ context }: { context: ConnectionContext }): CloseInput =>
+  closeInput(context.lastError ? 'lost' : 'replace')({ context });
+
 const timeoutError = (what: string, seconds: number): TuskErrorData => ({
   kind: 'ConnectionTimeout',
   message: `${what} did not finish within ${seconds} s`,
@@ -292,7 +296,7 @@ export const connectionMachine = setup({
       initial: 'closing',
       states: {
         closing: {
-          invoke: { src: 'closeSession', input: closeInput('lost') },
+          invoke: { src: 'closeSession', input: replaceInput },
           on: { SESSION_CLOSED: 'waiting' },
         },
         waiting: {

@@ -53,12 +53,13 @@ export interface SessionInput {
 }
 
 /**
- * Why a session is closed. `disconnect` ends clients politely and waits for their backends;
- * `lost` and `failed` destroy sockets at once, since a dead network would never answer a
- * polite goodbye, and running queries must fail now rather than hang.
+ * Why a session is closed. `disconnect` and `replace` (a setting changed on a healthy
+ * session) end clients politely and wait for their backends; `lost` and `failed` destroy
+ * sockets at once, since a dead network would never answer a polite goodbye, and running
+ * queries must fail now rather than hang.
  */
 export interface CloseInput extends SessionInput {
-  reason: 'disconnect' | 'lost' | 'failed';
+  reason: 'disconnect' | 'replace' | 'lost' | 'failed';
 }
 
 export interface ConnectionInput {

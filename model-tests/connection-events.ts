@@ -41,6 +41,7 @@ export const FAULTS = {
   refused: fault('ConnectionFailed', 'ECONNREFUSED', 'nothing listens on the port'),
   wrongPassword: fault('AuthFailed', '28P01', 'password authentication failed'),
   terminated: fault('ConnectionLost', '57P01', 'terminating connection (administrator command)'),
+  resetInFlight: fault('ConnectionLost', 'ECONNRESET', 'the connection was reset mid-query'),
 } as const;
 
 const faultsBySource: Record<string, TuskErrorData[]> = {
@@ -48,7 +49,9 @@ const faultsBySource: Record<string, TuskErrorData[]> = {
   openSession: [FAULTS.refused, FAULTS.wrongPassword],
   applySession: [FAULTS.terminated],
   readServerInfo: [FAULTS.terminated],
-  ping: [FAULTS.terminated],
+  // Terminating the backend before the ping ends the control client first (CONNECTION_LOST);
+  // only a reset while the ping is on the wire fails the ping itself.
+  ping: [FAULTS.resetInFlight],
 };
 
 const outputsBySource: Record<string, unknown> = {

@@ -95,6 +95,15 @@ export async function openWorld(server: SharedServer, options: WorldOptions): Pr
         await alterPassword(password);
       };
     },
+    // The ping is held by a blackhole, then every connection is reset under it.
+    resetInFlight: async () => {
+      await proxy.setMode('blackhole');
+      const reset = setTimeout(() => void proxy.setMode('reset'), 100);
+      return async () => {
+        clearTimeout(reset);
+        await proxy.setMode('pass');
+      };
+    },
     // Every backend of the connection: the control client and the pool's first client.
     terminated: async () => {
       await server.terminate({ applicationName: config.options.applicationName });

