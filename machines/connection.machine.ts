@@ -225,10 +225,13 @@ export const connectionMachine = setup({
   on: { UPDATE_CONFIG: { actions: 'updateConfig' } },
   states: {
     disconnected: {
-      entry: [{ type: 'reportStatus', params: { status: 'disconnected' } }, 'forgetSession'],
+      entry: 'forgetSession',
       initial: 'closed',
       states: {
         closing: {
+          // Reported here, not on `disconnected`: every way in but the start passes through
+          // closing, and a report at start would cost the manager an event per saved connection.
+          entry: { type: 'reportStatus', params: { status: 'disconnected' } },
           invoke: { src: 'closeSession', input: closeInput('disconnect') },
           on: { SESSION_CLOSED: 'closed' },
         },

@@ -12,6 +12,8 @@ export interface ConnectionStatusEvent {
 
 export type ManagerEvent =
   | { type: 'CONNECTION_ADD'; config: ConnectionConfig }
+  /** Many at once (the saved connections at start): one event, so state is copied once. */
+  | { type: 'CONNECTIONS_LOAD'; configs: ConnectionConfig[] }
   | { type: 'CONNECTION_REMOVE'; connectionId: string }
   | { type: 'CONNECT'; connectionId: string }
   | { type: 'DISCONNECT'; connectionId: string }
@@ -59,6 +61,21 @@ export const managerMachine = setup({
         statuses: ({ context }) => ({ ...context.statuses, [event.config.id]: 'disconnected' }),
       });
     }),
+    // One assign spawning every child: spawning them in as many events copied the growing
+    // `children` and `statuses` each time, quadratic in the number of connections.
+    spawnConnections: assign({
+      statuses: ({ context, event, spawn }) => {
+        if (event.type !== 'CONNECTIONS_LOAD') return context.statuses;
+        const statuses = { ...context.statuses };
+        for (const config of event.configs) {
+          if (config.id in statuses) continue;
+          const id = connectionActorId(config.id);
+          spawn('connection', { id, systemId: id, input: { config } });
+          statuses[config.id] = 'disconnected';
+        }
+        return statuses;
+      },
+    }),
     updateConnection: enqueueActions(({ enqueue, event }) => {
       if (event.type !== 'CONNECTION_ADD') return;
       enqueue.sendTo(connectionActorId(event.config.id), {
@@ -105,6 +122,7 @@ export const managerMachine = setup({
       { guard: 'isNew', actions: 'spawnConnection' },
       { actions: 'updateConnection' },
     ],
+    CONNECTIONS_LOAD: { actions: 'spawnConnections' },
     CONNECTION_REMOVE: { guard: 'knows', actions: 'removeConnection' },
     CONNECT: { guard: 'knows', actions: 'route' },
     DISCONNECT: { guard: 'knows', actions: 'route' },

@@ -77,7 +77,7 @@ export async function createConnectionService(options: ConnectionServiceOptions)
     if (error instanceof TuskError && error.kind === 'Storage') return [];
     throw error;
   });
-  for (const config of saved) manager.send({ type: 'CONNECTION_ADD', config });
+  manager.send({ type: 'CONNECTIONS_LOAD', configs: saved });
 
   // `connection:<id>` made once per connection, not on every query: the actor lookup (a
   // Map.get) otherwise hashes a freshly concatenated string each time.
