@@ -298,18 +298,15 @@ export default defineBenchmark({
 });
 
 function spawnNote(warmMs: number, readMs: number, growth: (string | number)[][]): string {
-  const per = growth.map((row) => `${row[2]} µs at ${row[0]}`).join(', ');
+  const per = growth.map((row) => Number(row[2]));
+  const shape =
+    per.at(-1)! > 1.5 * per[0]!
+      ? 'it grows with the number of connections, so something is copied per connection'
+      : 'it stays about flat, so the cost is linear and per connection';
   return [
     `**Why spawning is missed** (${fmt(warmMs, 0)} ms against ${SPAWN_TARGET_MS} ms, ${fmt(warmMs / SPAWN_TARGET_MS, 1)}×):`,
-    `reading and validating the file takes ${fmt(readMs, 0)} ms; the rest is spawning, and its cost`,
-    `per connection grows with the number of connections (${per}): it is quadratic. The service`,
-    'sends one CONNECTION_ADD per saved connection, and each of them copies what grows with every',
-    "connection: xstate's spawnChild copies the manager's `children` object (resolveSpawn in the",
-    "profile above) and the manager's spawnConnection copies `context.statuses` (its anonymous",
-    'assigner in machines/manager.machine.ts). Spawning all of them in one event would copy each',
-    'once: a prototype (a CONNECTIONS_LOAD event whose single assign calls `spawn` for every config',
-    'and builds `statuses` once, sent once by the service) spawned 1,000 in 103–121 ms and 2,000 in',
-    '153–204 ms on this machine on 2026-11-26. It is not committed here: it adds an event to the',
-    'manager machine, whose owners, generated state charts and model tests it touches.',
+    `reading and validating the file takes ${fmt(readMs, 0)} ms; the rest is spawning. Per connection`,
+    `(${growth.map((row) => `${row[2]} µs at ${row[0]}`).join(', ')}) ${shape}; the profile above`,
+    'shows where.',
   ].join(' ');
 }
