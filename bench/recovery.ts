@@ -272,7 +272,14 @@ function recoveryNotes(r: {
   verdicts: Verdict[];
 }): string[] {
   const neverSent = r.failures.service.filter((f) => f.startsWith('NotConnected')).length;
-  const notes: string[] = [];
+  const notes: string[] = [
+    [
+      'After a restart (no target) the service reconnects when its backoff timer fires: each attempt',
+      'refused while the server was down doubled the wait (100 ms, 200 ms, …, with full jitter), so it',
+      'comes back up to one such wait after the server does, while the bare loop tries again at once',
+      'and would go on hammering a server that stays down.',
+    ].join(' '),
+  ];
   if (!r.verdicts[0]?.met) {
     notes.push(
       [
