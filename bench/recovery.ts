@@ -311,7 +311,7 @@ function recoveryNotes(r: {
       'tell, may have run (DESIGN.md). What it does retry, a query that found the session already',
       'lost or closed before anything was sent (NotConnected), reached the caller',
       `${neverSent === 0 ? 'not once' : `${neverSent} times`}. Which side loses the race more`,
-      'often is chance: earlier full runs on 2026-11-26 counted 16 and 16, and 19 and 17.',
+      'often is chance: earlier full runs on 2026-11-26 counted 16 and 16, 19 and 17, 14 and 21, 18 and 14.',
     ].join(' '),
   );
   return notes;
