@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectionConfig } from '../machines/config.ts';
 import { type ConnectionActorRef, connectionActorId } from '../machines/manager.machine.ts';
+import { createMemoryCredentialStore } from '../main/credentials/index.ts';
 import { type ConnectionService, createConnectionService } from '../main/service.ts';
 import { openStore, STORE_FILE_NAME } from '../main/storage/index.ts';
 import { serialiseStore } from '../main/storage/store-file.ts';
@@ -10,7 +11,7 @@ import { startPostgres } from '../test/harness/postgres.ts';
 import { defineBenchmark } from './lib/bench.ts';
 import { profile, type SelfTime, topFunctionsTable } from './lib/profile.ts';
 import type { Verdict } from './lib/report.ts';
-import { benchConfig, delay, gc, memoryCredentials, openService, progress } from './lib/setup.ts';
+import { benchConfig, delay, gc, openService, progress } from './lib/setup.ts';
 import { fmt, median } from './lib/stats.ts';
 
 const SPAWN_COUNT = 1_000;
@@ -53,7 +54,10 @@ async function spawnOnce(
   let service: ConnectionService | undefined;
   await during(async () => {
     const t0 = performance.now();
-    service = await createConnectionService({ dataDir, credentials: memoryCredentials() });
+    service = await createConnectionService({
+      dataDir,
+      credentials: createMemoryCredentialStore(),
+    });
     const ready = service;
     const missing = saved.filter((c) => !ready.manager.system.get(connectionActorId(c.id)));
     ms = performance.now() - t0;

@@ -9,7 +9,7 @@ import {
   type ConnectionStatus,
   validate,
 } from '../../machines/config.ts';
-import type { CredentialStore } from '../../main/credentials/index.ts';
+import { createMemoryCredentialStore } from '../../main/credentials/index.ts';
 import { clientConfig } from '../../main/pg/client.ts';
 import {
   type ConnectionService,
@@ -22,20 +22,6 @@ import type { PgFacts } from '../../test/harness/pg-admin.ts';
 export const progress = (message: string) => process.stderr.write(`  ${message}\n`);
 
 export const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Passwords in memory: the benchmarks measure the connection layer, not the OS keyring. */
-export function memoryCredentials(): CredentialStore {
-  const secrets = new Map<string, string>();
-  return {
-    getPassword: async (id) => secrets.get(id) ?? null,
-    setPassword: async (id, password) => {
-      secrets.set(id, password);
-    },
-    deleteAll: async (id) => {
-      secrets.delete(id);
-    },
-  };
-}
 
 type OptionsPatch = Partial<NonNullable<ConnectionConfigInput['options']>>;
 
@@ -74,7 +60,7 @@ export async function openService(
   const dir = dataDir ?? join(root!, 'data');
   const service = await createConnectionService({
     dataDir: dir,
-    credentials: memoryCredentials(),
+    credentials: createMemoryCredentialStore(),
     ...options,
   });
   return {

@@ -9,3 +9,4 @@ export {
   secretKinds,
 } from './credential-store.ts';
 export { createKeytarStore, type Keytar, type KeytarStoreOptions } from './keytar-store.ts';
+export { createMemoryCredentialStore } from './memory-store.ts';

@@ -3,25 +3,11 @@ import { join } from 'node:path';
 import type { ConnectionConfig } from '../../machines/config.ts';
 import { TuskError } from '../../machines/errors.ts';
 import { type ConnectionActorRef, connectionActorId } from '../../machines/manager.machine.ts';
-import type { CredentialStore } from '../../main/credentials/index.ts';
+import { createMemoryCredentialStore } from '../../main/credentials/index.ts';
 import { inspectorFromEnv } from '../../main/dev/inspector.ts';
 import { createConnectionService } from '../../main/service.ts';
 import { errorText, monitorConnection, noteLine } from './monitor.ts';
 import type { Printer } from './printer.ts';
-
-/** Passwords in a Map: the demos must run where no keyring is (CI, a fresh machine, ssh). */
-export function memoryCredentials(): CredentialStore {
-  const passwords = new Map<string, string>();
-  return {
-    getPassword: async (id) => passwords.get(id) ?? null,
-    setPassword: async (id, password) => {
-      passwords.set(id, password);
-    },
-    deleteAll: async (id) => {
-      passwords.delete(id);
-    },
-  };
-}
 
 export interface WatchedConnection {
   readonly dataDir: string;
@@ -51,7 +37,7 @@ export async function watchedConnection(opts: {
   const inspector = await inspectorFromEnv(process.env.TUSK_INSPECT, (line) => out.line(line));
   const service = await createConnectionService({
     dataDir,
-    credentials: memoryCredentials(),
+    credentials: createMemoryCredentialStore(),
     ...(inspector && { inspect: inspector.inspect }),
   });
   // Added before connect() so the monitor sees the actor from its first state; connect() sends

@@ -1,0 +1,19 @@
+import type { CredentialStore } from './credential-store.ts';
+
+/**
+ * Passwords in a Map, for the places that must run without an OS keyring: the terminal demo
+ * (CI, a fresh machine, ssh) and the benchmarks, which measure the connection layer, not the
+ * keyring. The app itself and its tests use the real keyring.
+ */
+export function createMemoryCredentialStore(): CredentialStore {
+  const passwords = new Map<string, string>();
+  return {
+    getPassword: async (id) => passwords.get(id) ?? null,
+    setPassword: async (id, password) => {
+      passwords.set(id, password);
+    },
+    deleteAll: async (id) => {
+      passwords.delete(id);
+    },
+  };
+}
