@@ -19,7 +19,13 @@ import {
 } from '../machines/manager.machine.ts';
 import { type CredentialStore, createKeytarStore } from './credentials/index.ts';
 import { runConnectionTest } from './diagnostics/test-connection.ts';
-import { createPgEffects, type PgEffects, type QueryResultView, runQuery } from './pg/index.ts';
+import {
+  createPgEffects,
+  type PgEffects,
+  type QueryResultView,
+  readPassword,
+  runQuery,
+} from './pg/index.ts';
 import { openStore } from './storage/index.ts';
 
 export interface ConnectionInfo {
@@ -147,16 +153,7 @@ export async function createConnectionService(options: ConnectionServiceOptions)
     ensureOpen();
     const config = validate(input);
     const { password } = parseWith(ConnectOptionsSchema, opts, 'test options') ?? {};
-    let secret = password;
-    if (secret === undefined && config.passwordInKeyring) {
-      secret = (await credentials.getPassword(config.id)) ?? undefined;
-      if (secret === undefined) {
-        throw new TuskError({
-          kind: 'CredentialNotFound',
-          message: `No password for "${config.name}" in the keyring`,
-        });
-      }
-    }
+    const secret = password ?? (await readPassword(config, credentials))[1];
     return runConnectionTest(config, secret) satisfies Promise<TestConnectionResult>;
   }
 

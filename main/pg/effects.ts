@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { fromCallback, fromPromise } from 'xstate';
+import type { ConnectionConfig } from '../../machines/config.ts';
 import type {
   CloseInput,
   ConnectionEvent,
@@ -54,6 +55,32 @@ function setPassword(slot: Slot, password: string | undefined): void {
 }
 
 /**
+ * The password a config asks for: none unless `passwordInKeyring`, else the keyring's, and a
+ * missing one is CredentialNotFound. Shared by connecting and by "Test connection".
+ */
+export async function readPassword(
+  config: ConnectionConfig,
+  credentials: PasswordSource | undefined,
+): Promise<[CredentialSource, string?]> {
+  if (!config.passwordInKeyring) return ['none'];
+  const missing = (why: string, cause?: unknown) =>
+    new TuskError(
+      { kind: 'CredentialNotFound', message: `No password for "${config.name}": ${why}` },
+      cause === undefined ? {} : { cause },
+    );
+  if (!credentials) throw missing('no keyring is available');
+  let password: string | null;
+  try {
+    password = await credentials.getPassword(config.id);
+  } catch (error) {
+    if (error instanceof TuskError) throw error;
+    throw missing(`reading the keyring failed (${(error as Error).message})`, error);
+  }
+  if (password === null) throw missing('it is not in the keyring');
+  return ['keyring', password];
+}
+
+/**
  * The connection machine's effects against real PostgreSQL, for
  * `connectionMachine.provide({ actors: effects.actors })`. Actor inputs and outputs carry ids,
  * configs and results, never a password: that stays in this closure.
@@ -102,22 +129,7 @@ export function createPgEffects(options: PgEffectsOptions = {}) {
   async function resolvePassword(input: SessionInput): Promise<[CredentialSource, string?]> {
     const oneOff = oneOffPasswords.get(input.connectionId);
     if (oneOff !== undefined) return ['one-off', oneOff];
-    if (!input.config.passwordInKeyring) return ['none'];
-    const missing = (why: string, cause?: unknown) =>
-      new TuskError(
-        { kind: 'CredentialNotFound', message: `No password for "${input.config.name}": ${why}` },
-        cause === undefined ? {} : { cause },
-      );
-    if (!options.credentials) throw missing('no keyring is available');
-    let password: string | null;
-    try {
-      password = await options.credentials.getPassword(input.connectionId);
-    } catch (error) {
-      if (error instanceof TuskError) throw error;
-      throw missing(`reading the keyring failed (${(error as Error).message})`, error);
-    }
-    if (password === null) throw missing('it is not in the keyring');
-    return ['keyring', password];
+    return readPassword(input.config, options.credentials);
   }
 
   const actors = {

@@ -4,6 +4,7 @@ export {
   type PasswordSource,
   type PgEffects,
   type PgEffectsOptions,
+  readPassword,
 } from './effects.ts';
 export { toTuskError } from './errors.ts';
 export { type QueryField, type QueryResultView, type RunQueryOptions, runQuery } from './query.ts';
