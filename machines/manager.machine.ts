@@ -53,21 +53,18 @@ export const managerMachine = setup({
       context.statuses[event.connectionId] !== event.status,
   },
   actions: {
-    spawnConnection: enqueueActions(({ enqueue, event }) => {
-      if (event.type !== 'CONNECTION_ADD') return;
-      const id = connectionActorId(event.config.id);
-      enqueue.spawnChild('connection', { id, systemId: id, input: { config: event.config } });
-      enqueue.assign({
-        statuses: ({ context }) => ({ ...context.statuses, [event.config.id]: 'disconnected' }),
-      });
-    }),
     // One assign spawning every child: spawning them in as many events copied the growing
     // `children` and `statuses` each time, quadratic in the number of connections.
     spawnConnections: assign({
       statuses: ({ context, event, spawn }) => {
-        if (event.type !== 'CONNECTIONS_LOAD') return context.statuses;
+        const configs =
+          event.type === 'CONNECTIONS_LOAD'
+            ? event.configs
+            : event.type === 'CONNECTION_ADD'
+              ? [event.config]
+              : [];
         const statuses = { ...context.statuses };
-        for (const config of event.configs) {
+        for (const config of configs) {
           if (config.id in statuses) continue;
           const id = connectionActorId(config.id);
           spawn('connection', { id, systemId: id, input: { config } });
@@ -119,7 +116,7 @@ export const managerMachine = setup({
   context: { statuses: {} },
   on: {
     CONNECTION_ADD: [
-      { guard: 'isNew', actions: 'spawnConnection' },
+      { guard: 'isNew', actions: 'spawnConnections' },
       { actions: 'updateConnection' },
     ],
     CONNECTIONS_LOAD: { actions: 'spawnConnections' },
