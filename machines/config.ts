@@ -55,6 +55,35 @@ export const SslModeSchema = z.enum(sslModes, {
 });
 export type SslMode = z.infer<typeof SslModeSchema>;
 
+export const targetSessionAttrs = [
+  'any',
+  'read-write',
+  'read-only',
+  'primary',
+  'standby',
+  'prefer-standby',
+] as const;
+export type TargetSessionAttrs = (typeof targetSessionAttrs)[number];
+
+export const environments = ['development', 'staging', 'production'] as const;
+export type Environment = (typeof environments)[number];
+
+const portSchema = (what: string) =>
+  z
+    .int({ error: `${what} must be a whole number` })
+    .min(1, { error: `${what} must be between 1 and 65535` })
+    .max(65535, { error: `${what} must be between 1 and 65535` });
+
+export const HostPortSchema = z.object({
+  host: z
+    .string({ error: 'host must be text' })
+    .trim()
+    .min(1, { error: 'host is required' })
+    .refine(hostLike, { error: 'host must not contain whitespace or invisible characters' }),
+  port: portSchema('port').default(DEFAULTS.port),
+});
+export type HostPort = z.infer<typeof HostPortSchema>;
+
 export const ConnectionOptionsSchema = z.object({
   applicationName: z
     .string({ error: 'applicationName must be text' })
@@ -87,6 +116,16 @@ export const ConnectionOptionsSchema = z.object({
     .min(0, { error: 'maxReconnectAttempts must not be negative' })
     .max(10_000, { error: 'maxReconnectAttempts must be at most 10000' })
     .default(DEFAULTS.maxReconnectAttempts),
+  /** libpq's target_session_attrs: which of `hosts` may serve this connection. */
+  targetSessionAttrs: z
+    .enum(targetSessionAttrs, {
+      error: `targetSessionAttrs must be one of ${targetSessionAttrs.join(', ')}`,
+    })
+    .default('any'),
+  /** libpq's load_balance_hosts: `random` shuffles `hosts` before each connect. */
+  loadBalanceHosts: z
+    .enum(['disable', 'random'], { error: 'loadBalanceHosts must be disable or random' })
+    .default('disable'),
 });
 export type ConnectionOptions = z.infer<typeof ConnectionOptionsSchema>;
 
@@ -138,8 +177,14 @@ export const ConnectionConfigSchema = z
       .default(false),
     sslMode: SslModeSchema.default('prefer'),
     sslCaCert: z.string({ error: 'sslCaCert must be a file path' }).min(1).optional(),
+    /** Every host in order, for multi-host failover; when set, the first equals host/port. */
+    hosts: z.array(HostPortSchema, { error: 'hosts must be a list of { host, port }' }).optional(),
     sshTunnel: SshTunnelSchema.optional(),
     options: ConnectionOptionsSchema.prefault({}),
+    /** The safety profile: production defaults to read-only and a statement timeout. */
+    environment: z
+      .enum(environments, { error: `environment must be one of ${environments.join(', ')}` })
+      .optional(),
     groupId: z.uuid({ error: 'groupId must be a UUID' }).optional(),
     color,
     lastConnectedAt: z.iso
@@ -168,6 +213,21 @@ export const ConnectionConfigSchema = z
           code: 'custom',
           path: ['sshTunnel', 'keyPath'],
           message: 'SSH key path is required for key authentication',
+        });
+      }
+    }
+    if (c.hosts !== undefined) {
+      if (c.hosts.length < 2) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['hosts'],
+          message: 'hosts must list two or more hosts (leave it out for one)',
+        });
+      } else if (c.hosts[0]?.host !== c.host || c.hosts[0]?.port !== c.port) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['hosts'],
+          message: 'the first of hosts must be the same as host and port',
         });
       }
     }
@@ -234,9 +294,13 @@ export function validateGroup(input: unknown): ConnectionGroup {
 export function sessionKey(config: ConnectionConfig): string {
   const { applicationName, connectTimeoutSec, statementTimeoutMs, readonly, poolMax } =
     config.options;
+  const { targetSessionAttrs, loadBalanceHosts } = config.options;
   return JSON.stringify([
     config.host,
     config.port,
+    config.hosts ?? null,
+    targetSessionAttrs,
+    loadBalanceHosts,
     config.database,
     config.username,
     config.passwordInKeyring,

@@ -20,6 +20,8 @@ describe('validate fills in defaults', () => {
         keepaliveIntervalSec: 60,
         poolMax: 10,
         maxReconnectAttempts: 20,
+        targetSessionAttrs: 'any',
+        loadBalanceHosts: 'disable',
       },
     });
   });
@@ -53,6 +55,8 @@ describe('validate fills in defaults', () => {
       keepaliveIntervalSec: 60,
       poolMax: 3,
       maxReconnectAttempts: 20,
+      targetSessionAttrs: 'any',
+      loadBalanceHosts: 'disable',
     });
   });
 

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import type { ConnectionConfig, ConnectionGroup, ConnectionStatus } from './config.ts';
+import type { TestConnectionResult } from './diagnostics.types.ts';
+import type { ConnectionStatusEvent } from './manager.machine.ts';
+import type { ViewsPayload } from './views.ts';
+
+/**
+ * The IPC contract (DESIGN.md, "Hosts and IPC"): command name → the zod schema of its args and
+ * the type of its result. Pure, so both hosts (main/) and the renderer use the same table. Every
+ * args object is strict: an unknown key is refused as InvalidInput naming it. A config is checked
+ * here only as "an object"; the service validates it with the one config schema, so the message
+ * names the broken field the same way whichever door it came in by.
+ */
+
+const id = (what: string) => z.uuid({ error: `${what} must be a UUID` });
+const config = z.record(z.string(), z.unknown(), { error: 'config must be an object' });
+const password = z.string({ error: 'password must be text' }).optional();
+
+export const commandArgs = {
+  connect: z.object({ config, password }).strict(),
+  disconnect: z.object({ connectionId: id('connectionId') }).strict(),
+  retry: z.object({ connectionId: id('connectionId') }).strict(),
+  test_connection: z.object({ config, password }).strict(),
+  list_connections: z.object({}).strict(),
+  save_connection: z.object({ config, password }).strict(),
+  delete_connection: z.object({ connectionId: id('connectionId') }).strict(),
+  get_connection_status: z.object({ connectionId: id('connectionId') }).strict(),
+  list_groups: z.object({}).strict(),
+  save_group: z
+    .object({ group: z.record(z.string(), z.unknown(), { error: 'group must be an object' }) })
+    .strict(),
+  delete_group: z.object({ groupId: id('groupId') }).strict(),
+  query: z
+    .object({
+      connectionId: id('connectionId'),
+      sql: z.string({ error: 'sql must be text' }),
+      params: z.array(z.unknown(), { error: 'params must be an array' }).optional(),
+      sessionId: z.string({ error: 'sessionId must be text' }).optional(),
+    })
+    .strict(),
+  open_session: z.object({ connectionId: id('connectionId') }).strict(),
+  close_session: z.object({ sessionId: z.string({ error: 'sessionId must be text' }) }).strict(),
+  cancel: z.object({ sessionId: z.string({ error: 'sessionId must be text' }) }).strict(),
+  /** The views of every connection, whole: what a (re)connecting client starts from. */
+  get_views: z.object({}).strict(),
+} as const;
+
+export type CommandName = keyof typeof commandArgs;
+export type CommandArgs<C extends CommandName> = z.input<(typeof commandArgs)[C]>;
+
+export interface ConnectionInfo {
+  id: string;
+  serverVersion: string;
+  currentDatabase: string;
+  currentUser: string;
+  backendPid: number;
+  /** The host and port it reached (one of `hosts` for a multi-host config). */
+  host: string;
+  port: number;
+}
+
+export interface QueryField {
+  name: string;
+  dataTypeID: number;
+}
+
+export interface QueryResultView {
+  rows: Record<string, unknown>[];
+  rowCount: number | null;
+  fields: QueryField[];
+}
+
+export interface CommandResults {
+  connect: ConnectionInfo;
+  disconnect: null;
+  retry: null;
+  test_connection: TestConnectionResult;
+  list_connections: { config: ConnectionConfig; status: ConnectionStatus }[];
+  save_connection: null;
+  delete_connection: null;
+  get_connection_status: ConnectionStatus;
+  list_groups: ConnectionGroup[];
+  save_group: null;
+  delete_group: null;
+  query: QueryResultView;
+  open_session: { sessionId: string };
+  close_session: null;
+  cancel: null;
+  get_views: ViewsPayload;
+}
+
+export type CommandResult<C extends CommandName> = C extends keyof CommandResults
+  ? CommandResults[C]
+  : never;
+
+/** Events, host → UI. */
+export interface HostEvents {
+  'connection:status': ConnectionStatusEvent;
+  'connection:views': ViewsPayload;
+  /** Host-wide notices, e.g. "no OS keyring was found: passwords are kept for this run only". */
+  'host:notice': { level: 'info' | 'warning'; message: string };
+}
+export type HostEventName = keyof HostEvents;
+
+/** What the renderer talks to: one interface, two implementations (Electron preload, WebSocket). */
+export interface Transport {
+  invoke<C extends CommandName>(command: C, args: CommandArgs<C>): Promise<CommandResult<C>>;
+  on<E extends HostEventName>(event: E, listener: (payload: HostEvents[E]) => void): () => void;
+}
+
+/** The frames of browser mode's WebSocket (DESIGN.md). */
+export interface RequestFrame {
+  id: number;
+  command: string;
+  args?: unknown;
+}
+export type ReplyFrame =
+  | { id: number | null; ok: true; result: unknown }
+  | {
+      id: number | null;
+      ok: false;
+      error: {
+        kind: string;
+        message: string;
+        code?: string;
+        detail?: string;
+        hint?: string;
+        field?: string;
+      };
+    };
+export interface EventFrame {
+  event: HostEventName;
+  payload: unknown;
+}

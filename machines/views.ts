@@ -1,0 +1,70 @@
+import type { StateValue } from 'xstate';
+import type { ConnectionConfig, ConnectionStatus } from './config.ts';
+import type { KeepaliveStats, PoolUse, ServerInfo, SessionSettings } from './connection.types.ts';
+import type { TuskErrorData, TuskErrorKind } from './errors.ts';
+
+/**
+ * What the UI sees of a connection: plain, serialisable, and never a secret. The hosts build it
+ * from the connection actor's snapshot (plus what main/ knows of its sessions) and send it over
+ * IPC; the renderer never sees an actor ref.
+ */
+
+/** One entry of a connection's recent history (a bounded ring, newest last). */
+export interface TransitionRecord {
+  /** Epoch ms. */
+  at: number;
+  /** Dotted state paths, e.g. `connected.idle` → `connected.pinging`. */
+  from: string;
+  to: string;
+  /** The event that caused it (`CONNECT`, `xstate.after.keepaliveInterval...`, `xstate.done.actor...`). */
+  event: string;
+  error?: { kind: TuskErrorKind; code?: string };
+  /** The host:port the connection reached, on entry to `connected`. */
+  host?: string;
+}
+
+/** PostgreSQL's transaction status from ReadyForQuery, in words. */
+export type TransactionStatus = 'idle' | 'in-transaction' | 'failed' | 'lost';
+
+/** A pinned backend (`openSession`): see DESIGN.md, "Sessions". */
+export interface SessionView {
+  sessionId: string;
+  transaction: TransactionStatus;
+  /** A statement is running on it now. */
+  busy: boolean;
+  /** Behind transaction pooling, state outside a transaction does not persist. */
+  statePersists: boolean;
+}
+
+export interface ConnectionView {
+  id: string;
+  /** The saved (or ad hoc) config; it never holds a password. */
+  config: ConnectionConfig;
+  status: ConnectionStatus;
+  /** The actor's full state value, e.g. `{ connected: 'pinging' }`. */
+  state: StateValue;
+  tags: string[];
+  attempt: number;
+  /** Epoch ms of the next reconnect attempt, for a countdown. */
+  nextRetryAt: number | null;
+  lastError: TuskErrorData | null;
+  server: ServerInfo | null;
+  session: SessionSettings | null;
+  keepalive: KeepaliveStats;
+  pool: PoolUse | null;
+  transitions: TransitionRecord[];
+  sessions: SessionView[];
+  /** The demo connection of `npm start`: fault controls apply to it. */
+  demo: boolean;
+}
+
+/** The view stream, host → UI: all views once per client, then only what changed. */
+export type ViewsPayload =
+  | { full: true; views: ConnectionView[] }
+  | { full: false; changed: ConnectionView[]; removed: string[] };
+
+export const VIEWS_EVENT = 'connection:views';
+export const STATUS_EVENT = 'connection:status';
+
+/** How many transitions each connection keeps in its view. */
+export const TRANSITION_HISTORY = 200;
