@@ -66,6 +66,13 @@ it("the renderer's WebSocket transport reconnects with backoff after its socket 
     // Errors come back as the TuskError they were.
     const error = await rejection(transport.invoke('retry', { connectionId: randomUUID() }));
     expect(error.kind).toBe('NotConnected');
+    // Closed while away: what waits for the socket fails instead of hanging.
+    await proxy.setMode('reset');
+    await until('away again', () => transport.state() === 'reconnecting');
+    const stranded = transport.invoke('list_groups', {});
+    transport.close();
+    expect((await rejection(stranded)).kind).toBe('ConnectionLost');
+    expect((await rejection(transport.invoke('list_groups', {}))).kind).toBe('NotConnected');
   } finally {
     transport.close();
     await proxy.close();
