@@ -27,6 +27,7 @@ export interface WebHostOptions {
   notices?: Notice[];
   isDemo?: ConnectionViewsOptions['isDemo'];
   sessionsOf?: ConnectionViewsOptions['sessionsOf'];
+  onSessionsChange?: ConnectionViewsOptions['onSessionsChange'];
 }
 
 export interface WebHost {
@@ -55,6 +56,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const views = createConnectionViews(service.manager, {
     isDemo: options.isDemo,
     sessionsOf: options.sessionsOf,
+    onSessionsChange: options.onSessionsChange,
   });
   const stream = createViewStream(views);
   const dispatch = createDispatcher({ service, views: stream });
