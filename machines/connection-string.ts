@@ -61,12 +61,18 @@ export const invalidParameter = (field: string, message: string) =>
 
 /** Parses a `postgres://` / `postgresql://` URI or a `key=value ...` string. */
 export function parseConnectionString(text: string): ParsedConnectionString {
-  const trimmed = text.trim();
-  const pairs = /^postgres(?:ql)?:\/\//i.test(trimmed) ? uriPairs(trimmed) : keywordPairs(trimmed);
-  return fromPairs(pairs);
+  return parseConnectionParameters(connectionStringPairs(text));
 }
 
-type Pair = [name: string, value: string];
+/** libpq's keyword/value pairs, in order, as a string gives them (a later one wins). */
+export type ConnectionParameter = [keyword: string, value: string];
+type Pair = ConnectionParameter;
+
+/** The pairs of either form, before any keyword is judged: for merging with a service file. */
+export function connectionStringPairs(text: string): ConnectionParameter[] {
+  const trimmed = text.trim();
+  return /^postgres(?:ql)?:\/\//i.test(trimmed) ? uriPairs(trimmed) : keywordPairs(trimmed);
+}
 
 // ---- the keyword/value form ------------------------------------------------------------
 
@@ -208,7 +214,11 @@ function splitHostPort(spec: string): [string, string] {
 
 // ---- from keywords to a config ---------------------------------------------------------
 
-function fromPairs(pairs: Pair[]): ParsedConnectionString {
+/**
+ * Judges libpq keyword/value pairs (from a string, a service file or PG* variables): what this
+ * config can honour, or an InvalidInput naming the first parameter it cannot.
+ */
+export function parseConnectionParameters(pairs: ConnectionParameter[]): ParsedConnectionString {
   const values = new Map<Keyword, string>();
   for (const [name, value] of pairs) {
     if (!(supportedKeywords as readonly string[]).includes(name)) {
