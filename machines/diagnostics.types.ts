@@ -1,3 +1,4 @@
+import type { CredentialSource } from './connection.types.ts';
 import type { TuskErrorData } from './errors.ts';
 
 /** The steps of a connection test, in the order they run. */
@@ -28,4 +29,6 @@ export interface TestConnectionResult {
   /** From the start of the first stage to the end of the last one run. */
   latencyMs: number;
   stages: TestStage[];
+  /** Where the password came from (keyring, libpq's password file, given for the test, none). */
+  passwordSource?: CredentialSource;
 }

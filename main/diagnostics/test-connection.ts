@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { PeerCertificate } from 'node:tls';
 import type { ConnectionConfig } from '../../machines/config.ts';
-import type { ServerInfo } from '../../machines/connection.types.ts';
+import type { CredentialSource, ServerInfo } from '../../machines/connection.types.ts';
 import type {
   TestConnectionResult,
   TestStage,
@@ -56,7 +56,7 @@ const cancelled = () =>
 export async function runConnectionTest(
   config: ConnectionConfig,
   password: string | undefined,
-  opts: { signal?: AbortSignal } = {},
+  opts: { signal?: AbortSignal; passwordSource?: PasswordOrigin } = {},
 ): Promise<TestConnectionResult> {
   const { signal } = opts;
   const stages: TestStage[] = [];
@@ -106,9 +106,11 @@ export async function runConnectionTest(
     }
   }
 
+  const origin = opts.passwordSource;
   const finish = (info?: ServerInfo): TestConnectionResult => ({
     success: info !== undefined,
     ...(info ? { version: info.version, startedAt: info.startedAt } : {}),
+    ...(origin ? { passwordSource: origin.source } : {}),
     latencyMs: round(performance.now() - started),
     stages,
   });
@@ -125,7 +127,8 @@ export async function runConnectionTest(
     session = test;
     const auth = await stage('auth', null, async (s) => {
       await test.open(s);
-      return [undefined, `as ${config.username} to database ${config.database}`];
+      const from = origin ? `; ${describeOrigin(origin)}` : '';
+      return [undefined, `as ${config.username} to database ${config.database}${from}`];
     });
     if (!auth.ok) return finish();
     const server = await stage('server', null, async () => {
@@ -139,6 +142,22 @@ export async function runConnectionTest(
     await session?.close(success ? 'disconnect' : 'failed');
     signal?.removeEventListener('abort', abandon);
   }
+}
+
+/** Where the test's password came from, and (for the password file) which file or why not. */
+export interface PasswordOrigin {
+  source: CredentialSource;
+  note?: string;
+}
+
+function describeOrigin({ source, note }: PasswordOrigin): string {
+  const where = {
+    keyring: 'password from the keyring',
+    pgpass: `password from the password file${note ? ` ${note}` : ''}`,
+    'one-off': 'password given for this test',
+    none: 'no password',
+  }[source];
+  return source !== 'pgpass' && note ? `${where} (${note})` : where;
 }
 
 /** A test needs one backend, not a pool's worth; everything else is the config as it is. */
@@ -198,6 +217,12 @@ async function tlsStage(
   target: Target,
   signal: AbortSignal,
 ): Promise<[undefined, string]> {
+  if (isSocketDir(config.host)) {
+    return [
+      undefined,
+      `not used over a Unix socket (sslMode ${config.sslMode} is ignored, as in libpq)`,
+    ];
+  }
   const { ssl } = await tlsPlan(config);
   if (ssl === false) return [undefined, 'TLS disabled (sslMode disable)'];
   const socket = await openSocket(target, signal);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import type { ConnectionConfig, ConnectionGroup } from '../../machines/config.ts';
-import { type TuskErrorData, toErrorData } from '../../machines/errors.ts';
+import { toErrorData } from '../../machines/errors.ts';
+import type { ImportedConnections } from '../../machines/ipc.ts';
 import type { PgFilesContext } from './locations.ts';
 import { serviceFilePaths } from './locations.ts';
 import { completeConfig, resolveParameters } from './resolve.ts';
@@ -15,14 +16,11 @@ export interface ImportSink {
   saveConnection(config: ConnectionConfig, password?: string): Promise<void>;
 }
 
-export interface ImportResult {
-  /** Saved (new or updated), in file order; no password in any of them. */
-  connections: ConnectionConfig[];
-  /** The groups the connections were filed under, made if they did not exist. */
-  groups: ConnectionGroup[];
-  /** Entries that could not become a connection, and why (e.g. an unsupported keyword). */
-  skipped: { name: string; error: TuskErrorData }[];
-}
+/**
+ * Saved connections (new or updated, in file order, no password in any), the groups they were
+ * filed under (made if missing), and entries that could not be imported, with why.
+ */
+export type ImportResult = ImportedConnections;
 
 /**
  * Saves one imported connection. A connection of the same name in the same group is updated in

@@ -1,3 +1,4 @@
+export { type PgConventionDeps, pgConventionCommands } from './commands.ts';
 export { environmentKeywords, environmentParameters } from './environment.ts';
 export {
   type ImportResult,
@@ -12,6 +13,13 @@ export {
   pgpassPath,
   serviceFilePaths,
 } from './locations.ts';
-export { lookupPgpass, matchPgpass, type PgpassLookup, parsePgpass } from './pgpass.ts';
+export {
+  lookupPgpass,
+  matchPgpass,
+  type PasswordFileSource,
+  type PgpassLookup,
+  parsePgpass,
+  passwordFileSource,
+} from './pgpass.ts';
 export { completeConfig, type ResolvedParameters, resolveParameters } from './resolve.ts';
 export { parseServiceFile, readServiceFile, resolveService } from './service-file.ts';

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { DEFAULTS } from '../../machines/config.ts';
+import { type ConnectionConfig, DEFAULTS } from '../../machines/config.ts';
 import { type PgFilesContext, pgpassPath } from './locations.ts';
 
 /** One line of a password file: four patterns (null = `*`) and the password. */
@@ -131,4 +131,31 @@ export async function lookupPgpass(
     if (password !== undefined) return { file, password };
   }
   return { file };
+}
+
+/** What main/pg asks of the password file: a lookup for one config's hosts, database and user. */
+export type PasswordFileSource = (config: ConnectionConfig) => Promise<PgpassLookup>;
+
+/**
+ * The password file as a password source. A file ignored for its permissions is reported
+ * through `onWarning` once per distinct warning (by default on stderr, as libpq does), not on
+ * every reconnect.
+ */
+export function passwordFileSource(
+  context: PgFilesContext,
+  onWarning: (message: string) => void = (m) => console.warn(`tusk: ${m}`),
+): PasswordFileSource {
+  const warned = new Set<string>();
+  return async (config) => {
+    const hosts = config.hosts ?? [{ host: config.host, port: config.port }];
+    const lookup = await lookupPgpass(
+      context,
+      hosts.map((h) => ({ ...h, database: config.database, user: config.username })),
+    );
+    if (lookup.warning && !warned.has(lookup.warning)) {
+      warned.add(lookup.warning);
+      onWarning(lookup.warning);
+    }
+    return lookup;
+  };
 }
