@@ -115,7 +115,11 @@ export async function openMatching<S>(
   }
   const [first] = failures;
   if (failures.length === 1 && first) throw first.error;
-  const list = failures.map(({ host, error }) => `${describeHost(host)}: ${error.message}`);
+  const list = failures.map(({ host, error }) =>
+    error.message.includes(describeHost(host))
+      ? error.message
+      : `${describeHost(host)}: ${error.message}`,
+  );
   const permanent = failures.every(({ error }) => !isRetryable(error.toJSON()));
   const mismatched = failures.every(({ error }) => error.code === 'TARGET_MISMATCH');
   throw new TuskError(
