@@ -107,7 +107,15 @@ export async function runConnectionTest(
   }
 
   const origin = opts.passwordSource;
-  const finish = (info?: ServerInfo): TestConnectionResult => ({
+  const finish = (info?: ServerInfo): TestConnectionResult => {
+    // Why the password file was not used (its mode, say) is what a failed login needs to show.
+    const auth = stages.find((s) => s.name === 'auth' && !s.ok);
+    if (auth && origin?.note && origin.source === 'none') {
+      auth.hint = [auth.hint, `The ${origin.note}.`].filter(Boolean).join(' ');
+    }
+    return result(info);
+  };
+  const result = (info?: ServerInfo): TestConnectionResult => ({
     success: info !== undefined,
     ...(info ? { version: info.version, startedAt: info.startedAt } : {}),
     ...(origin ? { passwordSource: origin.source } : {}),
