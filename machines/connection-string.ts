@@ -200,10 +200,10 @@ function splitHosts(authority: string): string[] {
 function splitHostPort(spec: string): [string, string] {
   if (spec.startsWith('[')) {
     const close = spec.indexOf(']');
-    if (close < 0) throw invalidParameter('host', `missing "]" in the host ${spec}`);
+    if (close < 0) throw invalidParameter('host', 'missing "]" after an IPv6 host');
     const after = spec.slice(close + 1);
     if (after !== '' && !after.startsWith(':')) {
-      throw invalidParameter('host', `unexpected "${after}" after the IPv6 address ${spec}`);
+      throw invalidParameter('host', 'only ":port" may follow an IPv6 host');
     }
     return [decode(spec.slice(1, close), 'host'), after.slice(1)];
   }
@@ -283,7 +283,7 @@ export function parseConnectionParameters(pairs: ConnectionParameter[]): ParsedC
 
 function portOf(text: string): number {
   if (!/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535) {
-    throw invalidParameter('port', `port "${text}" must be a number between 1 and 65535`);
+    throw invalidParameter('port', 'port must be a number between 1 and 65535');
   }
   return Number(text);
 }

@@ -44,8 +44,14 @@ describe('a connection string it cannot honour is refused, naming the parameter'
     expect(error.message).toContain(field);
   });
 
-  it('never puts the password in the message', () => {
-    const error = refusal('postgresql://u:hunter2@a/db?bogus=1');
+  it.each([
+    'postgresql://u:hunter2@a/db?bogus=1',
+    // An unescaped "/" in the password cuts the authority short: "u" becomes the host and the
+    // start of the password its port. The error must not echo that port.
+    'postgresql://u:hunter2/x@a:5432/db',
+    'postgresql://[::1]hunter2/db',
+  ])('never puts the password in the message: %s', (text) => {
+    const error = refusal(text);
     expect(error.message).not.toContain('hunter2');
     expect(JSON.stringify(error.toJSON())).not.toContain('hunter2');
   });

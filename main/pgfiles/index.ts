@@ -1,3 +1,4 @@
+export { type CliTarget, cliTarget } from './cli-target.ts';
 export { type PgConventionDeps, pgConventionCommands } from './commands.ts';
 export { environmentKeywords, environmentParameters } from './environment.ts';
 export {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type ConnectionConfig, validate } from '../../machines/config.ts';
+import { type ConnectionConfig, type ConnectionOptions, validate } from '../../machines/config.ts';
 import {
   type ConnectionParameter,
   type ParsedConnectionString,
@@ -50,7 +50,16 @@ export async function resolveParameters(
  */
 export function completeConfig(
   parsed: ParsedConnectionString,
-  opts: { name: string; env: NodeJS.ProcessEnv; id?: string; groupId?: string },
+  opts: {
+    name: string;
+    env: NodeJS.ProcessEnv;
+    id?: string;
+    groupId?: string;
+    /** Defaults for options the parameters do not set. */
+    options?: Partial<ConnectionOptions>;
+    /** False for a one-off password (the CLI): then the keyring is not asked. */
+    keyring?: boolean;
+  },
 ): ConnectionConfig {
   const { config } = parsed;
   const username = config.username ?? osUser(opts.env);
@@ -61,7 +70,8 @@ export function completeConfig(
     host: config.host ?? 'localhost',
     database: config.database ?? username,
     username,
-    passwordInKeyring: parsed.password !== undefined,
+    passwordInKeyring: opts.keyring !== false && parsed.password !== undefined,
     ...(opts.groupId && { groupId: opts.groupId }),
+    options: { ...opts.options, ...config.options },
   });
 }
