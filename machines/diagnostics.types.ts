@@ -31,4 +31,15 @@ export interface TestConnectionResult {
   stages: TestStage[];
   /** Where the password came from (keyring, libpq's password file, given for the test, none). */
   passwordSource?: CredentialSource;
+  /** The host and port the stages are about: the one that passed, or the last one tried. */
+  host?: string;
+  port?: number;
+  /** With several hosts: each host tried, in order, and the stage it failed at. */
+  attempts?: {
+    host: string;
+    port: number;
+    ok: boolean;
+    stage?: TestStageName;
+    error?: TuskErrorData;
+  }[];
 }

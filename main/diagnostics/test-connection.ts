@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { PeerCertificate } from 'node:tls';
-import type { ConnectionConfig } from '../../machines/config.ts';
+import type { ConnectionConfig, TargetSessionAttrs } from '../../machines/config.ts';
 import type { CredentialSource, ServerInfo } from '../../machines/connection.types.ts';
 import type {
   TestConnectionResult,
@@ -9,6 +9,7 @@ import type {
 } from '../../machines/diagnostics.types.ts';
 import { TuskError } from '../../machines/errors.ts';
 import { toTuskError } from '../pg/errors.ts';
+import { atHost, hostOrder, targetPasses } from '../pg/hosts.ts';
 import { PgSession } from '../pg/session.ts';
 import { tlsPlan } from '../pg/tls.ts';
 import { hintFor } from './hints.ts';
@@ -56,7 +57,45 @@ const cancelled = () =>
 export async function runConnectionTest(
   config: ConnectionConfig,
   password: string | undefined,
-  opts: { signal?: AbortSignal; passwordSource?: PasswordOrigin } = {},
+  opts: TestOptions = {},
+): Promise<TestConnectionResult> {
+  const passes = targetPasses(config.options.targetSessionAttrs);
+  if (!config.hosts && passes.length === 1) {
+    return testOneHost(config, password, opts, passes[0]!);
+  }
+  // Several hosts (or prefer-standby's two passes): host after host, as a connect tries them;
+  // the stages shown are those of the host that passed, or of the last one tried.
+  const started = performance.now();
+  const attempts: NonNullable<TestConnectionResult['attempts']> = [];
+  let last: TestConnectionResult | undefined;
+  for (const target of passes) {
+    for (const host of hostOrder(config)) {
+      last = await testOneHost(atHost(config, host), password, opts, target);
+      const failed = last.stages.find((s) => !s.ok);
+      attempts.push({
+        ...host,
+        ok: last.success,
+        ...(failed && { stage: failed.name }),
+        ...(failed?.error && { error: failed.error }),
+      });
+      if (last.success || opts.signal?.aborted) break;
+    }
+    if (last?.success || opts.signal?.aborted) break;
+  }
+  return { ...last!, latencyMs: round(performance.now() - started), attempts };
+}
+
+interface TestOptions {
+  signal?: AbortSignal;
+  passwordSource?: PasswordOrigin;
+}
+
+/** The stages against one host (config.host), judged against one target_session_attrs pass. */
+async function testOneHost(
+  config: ConnectionConfig,
+  password: string | undefined,
+  opts: TestOptions,
+  target: TargetSessionAttrs,
 ): Promise<TestConnectionResult> {
   const { signal } = opts;
   const stages: TestStage[] = [];
@@ -117,6 +156,8 @@ export async function runConnectionTest(
   };
   const result = (info?: ServerInfo): TestConnectionResult => ({
     success: info !== undefined,
+    host: config.host,
+    port: config.port,
     ...(info ? { version: info.version, startedAt: info.startedAt } : {}),
     ...(origin ? { passwordSource: origin.source } : {}),
     latencyMs: round(performance.now() - started),
@@ -134,7 +175,7 @@ export async function runConnectionTest(
     const test = new PgSession(config.id, withOnePhysicalConnection(config), password);
     session = test;
     const auth = await stage('auth', null, async (s) => {
-      await test.open(s);
+      await test.open(s, target);
       const from = origin ? `; ${describeOrigin(origin)}` : '';
       return [undefined, `as ${config.username} to database ${config.database}${from}`];
     });

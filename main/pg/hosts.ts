@@ -86,7 +86,7 @@ export const targetMismatch = (config: ConnectionConfig, why: string, lost = fal
   });
 
 /** What each pass asks of a server: prefer-standby looks for a standby first, then takes any. */
-const passes = (target: TargetSessionAttrs): TargetSessionAttrs[] =>
+export const targetPasses = (target: TargetSessionAttrs): TargetSessionAttrs[] =>
   target === 'prefer-standby' ? ['standby', 'any'] : [target];
 
 /**
@@ -103,7 +103,7 @@ export async function openMatching<S>(
 ): Promise<S> {
   const order = hostOrder(config);
   const failures: { host: HostPort; error: TuskError }[] = [];
-  for (const target of passes(config.options.targetSessionAttrs)) {
+  for (const target of targetPasses(config.options.targetSessionAttrs)) {
     for (const host of order) {
       try {
         return await openAt(atHost(config, host), target);
