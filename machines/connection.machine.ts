@@ -169,7 +169,7 @@ export const connectionMachine = setup({
     }),
     recordConnectTimeout: assign({
       lastError: ({ context }) =>
-        timeoutError('Connecting', context.config.options.connectTimeoutSec),
+        timeoutError('Connecting', connectDeadlineMs(context.config) / 1000),
     }),
     recordPingTimeout: assign({
       lastError: ({ context }) => ({
