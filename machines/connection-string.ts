@@ -89,7 +89,14 @@ function keywordPairs(text: string): Pair[] {
     const name = text.slice(start, i);
     space();
     if (text[i] !== '=') {
-      throw invalidParameter(name || 'connection string', `missing "=" after "${name}"`);
+      // The word itself is not echoed: in `password=two words` it is half of a password.
+      const previous = pairs.at(-1)?.[0];
+      throw invalidParameter(
+        previous ?? 'connection string',
+        previous
+          ? `a word without "=" follows ${previous}=… (quote a value with spaces: ${previous}='a b')`
+          : 'the connection string must be key=value pairs or a postgres:// URI',
+      );
     }
     i++;
     space();

@@ -36,7 +36,8 @@ describe('a connection string it cannot honour is refused, naming the parameter'
     ['postgresql://a/d%00b', 'dbname'],
     ['postgresql://a/db?flag', 'flag'],
     ["host='unterminated", 'host'],
-    ['host', 'host'],
+    ['host', 'connection string'],
+    ['host=a dbname', 'host'],
   ])('%s → %s', (text, field) => {
     const error = refusal(text);
     expect(error.kind).toBe('InvalidInput');
@@ -50,6 +51,7 @@ describe('a connection string it cannot honour is refused, naming the parameter'
     // start of the password its port. The error must not echo that port.
     'postgresql://u:hunter2/x@a:5432/db',
     'postgresql://[::1]hunter2/db',
+    'host=a password=hunter two hunter2',
   ])('never puts the password in the message: %s', (text) => {
     const error = refusal(text);
     expect(error.message).not.toContain('hunter2');

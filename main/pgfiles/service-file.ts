@@ -38,7 +38,8 @@ export function parseServiceFile(text: string, path: string): ServiceEntry[] {
       return;
     }
     const eq = line.indexOf('=');
-    if (eq < 0) throw syntax(path, n, `"${line}" is not key=value`);
+    // The line is not echoed: it may be a password with its "=" missing.
+    if (eq < 0) throw syntax(path, n, 'not a key=value line');
     if (!current) throw syntax(path, n, 'a setting before the first [service]');
     const key = line.slice(0, eq).trim();
     if (key === 'service') throw syntax(path, n, 'nested service specifications not supported');

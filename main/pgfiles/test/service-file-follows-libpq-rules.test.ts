@@ -44,7 +44,7 @@ describe('parsing a service file', () => {
 
   it.each([
     ['host=a\n[x]', /line 1: a setting before the first \[service\]/],
-    ['[x]\nhost', /line 2: "host" is not key=value/],
+    ['[x]\nhost', /line 2: not a key=value line/],
     ['[x]\nservice=y', /nested service specifications not supported/],
     ['[x', /no closing/],
   ])('refuses %j with the line', (text, message) => {
