@@ -34,5 +34,6 @@ test('a server that is not the target fails at auth, as a connect would', async 
     name: 'auth',
     ok: false,
     error: { code: 'TARGET_MISMATCH', message: expect.stringMatching(/not in hot standby/) },
+    hint: expect.stringMatching(/does not fit target_session_attrs=standby/),
   });
 });
