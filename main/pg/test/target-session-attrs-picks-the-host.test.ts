@@ -92,3 +92,36 @@ describe('target_session_attrs picks the host by the server’s own role', () =>
     expect(error.message).not.toContain(pair.primary.password);
   });
 });
+
+describe('a session whose server stops matching its target', () => {
+  it('is lost at the next keepalive, and reconnects once a host matches again', async () => {
+    const config = configFor(pair.primary, {
+      hosts: hostsOf([pair.primary, pair.standby]),
+      options: {
+        targetSessionAttrs: 'read-write',
+        keepaliveIntervalSec: 1,
+        maxReconnectAttempts: 10_000,
+      },
+    });
+    const actor = startConnection(effects(), config, { password: pair.primary.password, actors });
+    await connected(actor);
+    const admin = pair.primary.admin();
+    try {
+      // The primary turns read-only for every session (as some switchover scripts do).
+      await admin.query('alter system set default_transaction_read_only = on');
+      await admin.query('select pg_reload_conf()');
+      const lost = await waitForStatus(actor, 'reconnecting', 10_000);
+      expect(lost.context.lastError).toMatchObject({
+        kind: 'ConnectionLost',
+        code: 'TARGET_MISMATCH',
+        message: expect.stringMatching(/session is read-only/),
+      });
+    } finally {
+      await admin.query('alter system reset default_transaction_read_only');
+      await admin.query('select pg_reload_conf()');
+    }
+    const back = await waitForStatus(actor, 'connected', 20_000);
+    expect(back.context.server?.port).toBe(pair.primary.port);
+    await disconnected(actor);
+  });
+});
