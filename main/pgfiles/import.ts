@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import type { ConnectionConfig, ConnectionGroup } from '../../machines/config.ts';
-import { toErrorData } from '../../machines/errors.ts';
+import { TuskError, toErrorData } from '../../machines/errors.ts';
 import type { ImportedConnections } from '../../machines/ipc.ts';
 import type { PgFilesContext } from './locations.ts';
 import { serviceFilePaths } from './locations.ts';
@@ -61,10 +61,13 @@ export async function importServiceFiles(
   for (const file of path ? [path] : serviceFilePaths(context)) {
     const services = await readServiceFile(file);
     if (services === null) {
+      // libpq's own files may well be absent; a file the user named must exist.
       if (path) {
-        result.skipped.push({
-          name: file,
-          error: { kind: 'InvalidInput', field: 'path', message: `No service file at ${file}` },
+        throw new TuskError({
+          kind: 'InvalidInput',
+          field: 'path',
+          path: file,
+          message: `No service file at ${file}`,
         });
       }
       continue;

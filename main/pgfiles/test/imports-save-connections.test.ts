@@ -45,6 +45,20 @@ describe('importing a service file', () => {
     expect([...connections.values()].map((c) => c.database)).toEqual(['two']);
     expect(groups).toHaveLength(1);
   });
+
+  it('refuses a named file that does not exist, and skips libpq’s absent ones', async () => {
+    const home = await tempHome({ PGSYSCONFDIR: '/nonexistent' });
+    const { sink } = memorySink();
+    await expect(importServiceFiles(sink, home, `${home.home}/nope.conf`)).rejects.toMatchObject({
+      kind: 'InvalidInput',
+      field: 'path',
+    });
+    expect(await importServiceFiles(sink, home)).toEqual({
+      connections: [],
+      groups: [],
+      skipped: [],
+    });
+  });
 });
 
 describe('importing the PG* environment', () => {
