@@ -310,3 +310,13 @@ export function sessionKey(config: ConnectionConfig): string {
     [applicationName, connectTimeoutSec, statementTimeoutMs ?? null, readonly, poolMax],
   ]);
 }
+
+/**
+ * How long a whole connect may take: libpq's connect_timeout applies to each host attempt, so
+ * a multi-host config gets connectTimeoutSec per host (twice over for prefer-standby, which
+ * may make a second pass). One host: connectTimeoutSec, as before.
+ */
+export function connectDeadlineMs(config: ConnectionConfig): number {
+  const passes = config.options.targetSessionAttrs === 'prefer-standby' ? 2 : 1;
+  return config.options.connectTimeoutSec * 1000 * (config.hosts?.length ?? 1) * passes;
+}

@@ -1,6 +1,6 @@
 import { assign, enqueueActions, fromCallback, fromPromise, setup } from 'xstate';
 import { backoff } from './backoff.ts';
-import { type ConnectionStatus, DEFAULTS, sessionKey } from './config.ts';
+import { type ConnectionStatus, connectDeadlineMs, DEFAULTS, sessionKey } from './config.ts';
 import type {
   CloseInput,
   ConnectionContext,
@@ -133,7 +133,7 @@ export const connectionMachine = setup({
     watchSession: fromCallback<ConnectionEvent, SessionInput>(() => undefined),
   },
   delays: {
-    connectTimeout: ({ context }) => context.config.options.connectTimeoutSec * 1000,
+    connectTimeout: ({ context }) => connectDeadlineMs(context.config),
     pingTimeout: ({ context }) => context.config.options.connectTimeoutSec * 1000,
     keepaliveInterval: ({ context }) => context.config.options.keepaliveIntervalSec * 1000,
     retryBackoff: ({ context }) => context.retryDelayMs ?? 0,
@@ -169,7 +169,7 @@ export const connectionMachine = setup({
     }),
     recordConnectTimeout: assign({
       lastError: ({ context }) =>
-        timeoutError('Connecting', context.config.options.connectTimeoutSec),
+        timeoutError('Connecting', connectDeadlineMs(context.config) / 1000),
     }),
     recordPingTimeout: assign({
       lastError: ({ context }) => ({

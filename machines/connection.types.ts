@@ -11,6 +11,12 @@ export interface ServerInfo {
   /** pg_postmaster_start_time(), ISO 8601. */
   startedAt: string;
   ssl: boolean;
+  /**
+   * The host and port this session reached: one of `hosts` for a multi-host config (main/pg
+   * always sets them; optional only so that older fixtures stay valid).
+   */
+  host?: string;
+  port?: number;
 }
 
 /** The session settings as the server reports them (`SHOW`), after they were applied. */
@@ -44,7 +50,8 @@ export interface KeepaliveStats {
   lastLatencyMs: number | null;
 }
 
-export type CredentialSource = 'keyring' | 'one-off' | 'none';
+/** Where a connect's password came from; `pgpass` is libpq's password file (~/.pgpass, PGPASSFILE). */
+export type CredentialSource = 'keyring' | 'pgpass' | 'one-off' | 'none';
 
 /** Input of every effect: enough to find the session in main/, never a secret. */
 export interface SessionInput {

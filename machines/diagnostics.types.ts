@@ -1,3 +1,4 @@
+import type { CredentialSource } from './connection.types.ts';
 import type { TuskErrorData } from './errors.ts';
 
 /** The steps of a connection test, in the order they run. */
@@ -28,4 +29,17 @@ export interface TestConnectionResult {
   /** From the start of the first stage to the end of the last one run. */
   latencyMs: number;
   stages: TestStage[];
+  /** Where the password came from (keyring, libpq's password file, given for the test, none). */
+  passwordSource?: CredentialSource;
+  /** The host and port the stages are about: the one that passed, or the last one tried. */
+  host?: string;
+  port?: number;
+  /** With several hosts: each host tried, in order, and the stage it failed at. */
+  attempts?: {
+    host: string;
+    port: number;
+    ok: boolean;
+    stage?: TestStageName;
+    error?: TuskErrorData;
+  }[];
 }

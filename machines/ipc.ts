@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { ConnectionConfig, ConnectionGroup, ConnectionStatus } from './config.ts';
+import type { ConnectionStringConfig } from './connection-string.ts';
 import type { TestConnectionResult } from './diagnostics.types.ts';
+import type { TuskErrorData } from './errors.ts';
 import type { ConnectionStatusEvent } from './manager.machine.ts';
 import type { ViewsPayload } from './views.ts';
 
@@ -43,6 +45,18 @@ export const commandArgs = {
   cancel: z.object({ sessionId: z.string({ error: 'sessionId must be text' }) }).strict(),
   /** The views of every connection, whole: what a (re)connecting client starts from. */
   get_views: z.object({}).strict(),
+  /** A libpq URI or key=value string (`service=` resolved) as a partial config: the form's import. */
+  parse_connection_string: z
+    .object({ text: z.string({ error: 'text must be text' }).max(65_536) })
+    .strict(),
+  /** A saved (or open) connection as a libpq URI, without its password. */
+  export_connection_url: z.object({ connectionId: id('connectionId') }).strict(),
+  /** The PG* environment of the host process as one saved connection. */
+  import_from_env: z.object({}).strict(),
+  /** Every service of a service file (default: libpq's files) as saved connections, grouped. */
+  import_service_file: z
+    .object({ path: z.string({ error: 'path must be text' }).min(1).optional() })
+    .strict(),
 } as const;
 
 export type CommandName = keyof typeof commandArgs;
@@ -70,6 +84,25 @@ export interface QueryResultView {
   fields: QueryField[];
 }
 
+/**
+ * What a connection string says. `password`, when the string had one, goes back to the UI that
+ * sent the text (which held it already) so that it can offer it for the keyring through
+ * `save_connection`'s `password`; it never enters a view, a log, an event or the file.
+ */
+export interface ParsedConnectionStringResult {
+  config: ConnectionStringConfig;
+  password?: string;
+  /** The service file a `service=` was resolved from. */
+  serviceFile?: string;
+}
+
+/** What an import saved, the groups it used, and what it could not import and why. */
+export interface ImportedConnections {
+  connections: ConnectionConfig[];
+  groups: ConnectionGroup[];
+  skipped: { name: string; error: TuskErrorData }[];
+}
+
 export interface CommandResults {
   connect: ConnectionInfo;
   disconnect: null;
@@ -87,6 +120,10 @@ export interface CommandResults {
   close_session: null;
   cancel: null;
   get_views: ViewsPayload;
+  parse_connection_string: ParsedConnectionStringResult;
+  export_connection_url: { url: string };
+  import_from_env: ImportedConnections;
+  import_service_file: ImportedConnections;
 }
 
 export type CommandResult<C extends CommandName> = C extends keyof CommandResults

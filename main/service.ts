@@ -26,6 +26,12 @@ import {
   readPassword,
   runQuery,
 } from './pg/index.ts';
+import {
+  defaultPgFilesContext,
+  type PgFilesContext,
+  passwordFileSource,
+  pgConventionCommands,
+} from './pgfiles/index.ts';
 import { openStore } from './storage/index.ts';
 
 export interface ConnectionInfo {
@@ -34,6 +40,9 @@ export interface ConnectionInfo {
   currentDatabase: string;
   currentUser: string;
   backendPid: number;
+  /** The host and port it reached (one of `hosts` for a multi-host config). */
+  host: string;
+  port: number;
 }
 
 export interface ConnectionServiceOptions {
@@ -47,6 +56,8 @@ export interface ConnectionServiceOptions {
    * cause a fault right before a step runs. The wrapper must still run the real effect.
    */
   instrument?: (actors: PgEffects['actors']) => PgEffects['actors'];
+  /** Where libpq's files (~/.pgpass, service files) and PG* variables are read; process's own by default. */
+  pgFiles?: PgFilesContext;
 }
 
 const ConnectOptionsSchema = z
@@ -68,7 +79,9 @@ type ConnectOptions = z.infer<typeof ConnectOptionsSchema>;
 export async function createConnectionService(options: ConnectionServiceOptions) {
   const store = await openStore(options.dataDir);
   const credentials = options.credentials ?? createKeytarStore();
-  const effects = createPgEffects({ credentials });
+  const pgFiles = options.pgFiles ?? defaultPgFilesContext();
+  const passwordFile = passwordFileSource(pgFiles);
+  const effects = createPgEffects({ credentials, passwordFile });
   const actors = options.instrument?.(effects.actors) ?? effects.actors;
   const manager = createActor(
     managerMachine.provide({ actors: { connection: connectionMachine.provide({ actors }) } }),
@@ -137,6 +150,8 @@ export async function createConnectionService(options: ConnectionServiceOptions)
       currentDatabase: server.currentDatabase,
       currentUser: server.currentUser,
       backendPid: server.backendPid,
+      host: server.host ?? config.host,
+      port: server.port ?? config.port,
     };
   }
 
@@ -164,8 +179,13 @@ export async function createConnectionService(options: ConnectionServiceOptions)
     ensureOpen();
     const config = validate(input);
     const { password } = parseWith(ConnectOptionsSchema, opts, 'test options') ?? {};
-    const secret = password ?? (await readPassword(config, credentials))[1];
-    return runConnectionTest(config, secret) satisfies Promise<TestConnectionResult>;
+    const [source, secret, note] =
+      password !== undefined
+        ? (['one-off', password] as const)
+        : await readPassword(config, credentials, passwordFile);
+    return runConnectionTest(config, secret, {
+      passwordSource: { source, ...(note && { note }) },
+    }) satisfies Promise<TestConnectionResult>;
   }
 
   async function saveConnection(input: unknown, password?: unknown): Promise<void> {
@@ -260,7 +280,21 @@ export async function createConnectionService(options: ConnectionServiceOptions)
     if (!snapshot.matches('connected')) throw failureOf(ref, 'Not connected');
   }
 
+  // Imports save through saveConnection/saveGroup, so they follow the same rules (keyring).
+  const conventions = pgConventionCommands({
+    context: pgFiles,
+    sink: {
+      listGroups: () => store.listGroups(),
+      saveGroup: (group) => store.saveGroup(validateGroup(group)),
+      listConnections: () => store.listConnections().then((cs) => cs.map((config) => ({ config }))),
+      saveConnection,
+    },
+    configOf: async (id) =>
+      (await store.getConnection(id)) ?? child(id)?.getSnapshot().context.config ?? null,
+  });
+
   return {
+    ...conventions,
     connect,
     disconnect,
     retry,

@@ -6,18 +6,23 @@
  */
 import { tmpdir } from 'node:os';
 import { TuskError } from '../machines/errors.ts';
+// The target (URI or key=value, service files, PG*, pgpass at connect) comes from main/pgfiles.
+import { type CliTarget, cliTarget, defaultPgFilesContext } from '../main/pgfiles/index.ts';
 import { startApp } from './demo/app.ts';
 import { connectionCommands, legend } from './demo/commands.ts';
 import { watchedConnection } from './demo/connection.ts';
-import { type WatchTarget, watchTarget } from './demo/pg-url.ts';
 
-const USAGE = `usage: npm run watch -- [postgres://user[:password]@host[:port]/database[?sslmode=…]]
-Without a URL: PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE, PGSSLROOTCERT,
-PGAPPNAME and PGCONNECT_TIMEOUT, as psql reads them. URL parameters: sslmode, sslrootcert,
-application_name, connect_timeout.`;
+const USAGE = `usage: npm run watch -- [postgres://user[:password]@host[:port][,host2[:port2]...]/database[?param=value&...]
+                      | 'host=... port=... dbname=... user=... service=...']
+As psql: what the string leaves out comes from its service= (or PGSERVICE) in ~/.pg_service.conf
+or PGSERVICEFILE, then PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE, PGSSLROOTCERT,
+PGAPPNAME, PGCONNECT_TIMEOUT, PGOPTIONS, PGTARGETSESSIONATTRS, PGLOADBALANCEHOSTS; without a
+password, ~/.pgpass (PGPASSFILE). Parameters: host, port, dbname, user, password, sslmode,
+sslrootcert, application_name, connect_timeout, options (-c default_transaction_read_only,
+-c statement_timeout), target_session_attrs, load_balance_hosts, service.`;
 
 const args = process.argv.slice(2);
-let target: WatchTarget | undefined;
+let target: CliTarget | undefined;
 if (args.includes('-h') || args.includes('--help')) {
   console.log(USAGE);
 } else if (args.length > 1) {
@@ -26,7 +31,10 @@ if (args.includes('-h') || args.includes('--help')) {
 } else {
   try {
     // Short timings so keepalive and backoff can be watched; connect_timeout overrides 5 s.
-    target = watchTarget(args[0], process.env, { keepaliveIntervalSec: 2, connectTimeoutSec: 5 });
+    target = await cliTarget(args[0], defaultPgFilesContext(), {
+      keepaliveIntervalSec: 2,
+      connectTimeoutSec: 5,
+    });
   } catch (error) {
     if (!(error instanceof TuskError) || error.kind !== 'InvalidInput') throw error;
     console.error(`watch: ${error.message}`);

@@ -120,11 +120,13 @@ const auth: Hint = (error, c) => {
       return 'The server has no free connection slots; close other sessions or raise max_connections';
     case '57P03':
       return 'The server is starting up, shutting down or in recovery; try again shortly';
+    case 'TARGET_MISMATCH':
+      return `${where(c)} is up, but its role does not fit target_session_attrs=${c.options.targetSessionAttrs}: list the host that has that role, or change the target`;
     case 'SETTINGS_NOT_APPLIED':
       return 'Something between here and PostgreSQL (a pooler such as PgBouncer in transaction mode) drops startup options; connect to PostgreSQL directly, or turn off read-only and the statement timeout';
   }
   if (error.kind === 'AuthFailed') {
-    return `The server wants a password for user ${c.username}: enter one, or save it in the keyring`;
+    return `The server wants a password for user ${c.username}: enter one, save it in the keyring, or add it to ~/.pgpass`;
   }
   if (error.kind === 'ConnectionTimeout') {
     return `${where(c)} took the connection but did not finish logging in within ${seconds(c)}: an overloaded server, or a proxy holding the connection?`;

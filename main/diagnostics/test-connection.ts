@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { PeerCertificate } from 'node:tls';
-import type { ConnectionConfig } from '../../machines/config.ts';
-import type { ServerInfo } from '../../machines/connection.types.ts';
+import type { ConnectionConfig, TargetSessionAttrs } from '../../machines/config.ts';
+import type { CredentialSource, ServerInfo } from '../../machines/connection.types.ts';
 import type {
   TestConnectionResult,
   TestStage,
@@ -9,6 +9,7 @@ import type {
 } from '../../machines/diagnostics.types.ts';
 import { TuskError } from '../../machines/errors.ts';
 import { toTuskError } from '../pg/errors.ts';
+import { atHost, hostOrder, targetPasses } from '../pg/hosts.ts';
 import { PgSession } from '../pg/session.ts';
 import { tlsPlan } from '../pg/tls.ts';
 import { hintFor } from './hints.ts';
@@ -56,7 +57,45 @@ const cancelled = () =>
 export async function runConnectionTest(
   config: ConnectionConfig,
   password: string | undefined,
-  opts: { signal?: AbortSignal } = {},
+  opts: TestOptions = {},
+): Promise<TestConnectionResult> {
+  const passes = targetPasses(config.options.targetSessionAttrs);
+  if (!config.hosts && passes.length === 1) {
+    return testOneHost(config, password, opts, passes[0]!);
+  }
+  // Several hosts (or prefer-standby's two passes): host after host, as a connect tries them;
+  // the stages shown are those of the host that passed, or of the last one tried.
+  const started = performance.now();
+  const attempts: NonNullable<TestConnectionResult['attempts']> = [];
+  let last: TestConnectionResult | undefined;
+  for (const target of passes) {
+    for (const host of hostOrder(config)) {
+      last = await testOneHost(atHost(config, host), password, opts, target);
+      const failed = last.stages.find((s) => !s.ok);
+      attempts.push({
+        ...host,
+        ok: last.success,
+        ...(failed && { stage: failed.name }),
+        ...(failed?.error && { error: failed.error }),
+      });
+      if (last.success || opts.signal?.aborted) break;
+    }
+    if (last?.success || opts.signal?.aborted) break;
+  }
+  return { ...last!, latencyMs: round(performance.now() - started), attempts };
+}
+
+interface TestOptions {
+  signal?: AbortSignal;
+  passwordSource?: PasswordOrigin;
+}
+
+/** The stages against one host (config.host), judged against one target_session_attrs pass. */
+async function testOneHost(
+  config: ConnectionConfig,
+  password: string | undefined,
+  opts: TestOptions,
+  target: TargetSessionAttrs,
 ): Promise<TestConnectionResult> {
   const { signal } = opts;
   const stages: TestStage[] = [];
@@ -106,9 +145,21 @@ export async function runConnectionTest(
     }
   }
 
-  const finish = (info?: ServerInfo): TestConnectionResult => ({
+  const origin = opts.passwordSource;
+  const finish = (info?: ServerInfo): TestConnectionResult => {
+    // Why the password file was not used (its mode, say) is what a failed login needs to show.
+    const auth = stages.find((s) => s.name === 'auth' && !s.ok);
+    if (auth && origin?.note && origin.source === 'none') {
+      auth.hint = [auth.hint, `The ${origin.note}.`].filter(Boolean).join(' ');
+    }
+    return result(info);
+  };
+  const result = (info?: ServerInfo): TestConnectionResult => ({
     success: info !== undefined,
+    host: config.host,
+    port: config.port,
     ...(info ? { version: info.version, startedAt: info.startedAt } : {}),
+    ...(origin ? { passwordSource: origin.source } : {}),
     latencyMs: round(performance.now() - started),
     stages,
   });
@@ -124,8 +175,9 @@ export async function runConnectionTest(
     const test = new PgSession(config.id, withOnePhysicalConnection(config), password);
     session = test;
     const auth = await stage('auth', null, async (s) => {
-      await test.open(s);
-      return [undefined, `as ${config.username} to database ${config.database}`];
+      await test.open(s, target);
+      const from = origin ? `; ${describeOrigin(origin)}` : '';
+      return [undefined, `as ${config.username} to database ${config.database}${from}`];
     });
     if (!auth.ok) return finish();
     const server = await stage('server', null, async () => {
@@ -139,6 +191,22 @@ export async function runConnectionTest(
     await session?.close(success ? 'disconnect' : 'failed');
     signal?.removeEventListener('abort', abandon);
   }
+}
+
+/** Where the test's password came from, and (for the password file) which file or why not. */
+export interface PasswordOrigin {
+  source: CredentialSource;
+  note?: string;
+}
+
+function describeOrigin({ source, note }: PasswordOrigin): string {
+  const where = {
+    keyring: 'password from the keyring',
+    pgpass: `password from the password file${note ? ` ${note}` : ''}`,
+    'one-off': 'password given for this test',
+    none: 'no password',
+  }[source];
+  return source !== 'pgpass' && note ? `${where} (${note})` : where;
 }
 
 /** A test needs one backend, not a pool's worth; everything else is the config as it is. */
@@ -198,6 +266,12 @@ async function tlsStage(
   target: Target,
   signal: AbortSignal,
 ): Promise<[undefined, string]> {
+  if (isSocketDir(config.host)) {
+    return [
+      undefined,
+      `not used over a Unix socket (sslMode ${config.sslMode} is ignored, as in libpq)`,
+    ];
+  }
   const { ssl } = await tlsPlan(config);
   if (ssl === false) return [undefined, 'TLS disabled (sslMode disable)'];
   const socket = await openSocket(target, signal);

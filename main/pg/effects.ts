@@ -11,7 +11,9 @@ import type {
   SessionSettings,
 } from '../../machines/connection.types.ts';
 import { TuskError } from '../../machines/errors.ts';
+import type { PasswordFileSource } from '../pgfiles/pgpass.ts';
 import { notConnected } from './errors.ts';
+import { openMatching } from './hosts.ts';
 import { type CloseReason, PgSession } from './session.ts';
 
 /** The one thing the effects need from the keyring. */
@@ -21,6 +23,8 @@ export interface PasswordSource {
 
 export interface PgEffectsOptions {
   credentials?: PasswordSource;
+  /** libpq's password file, read when the keyring has no password (main/pgfiles). */
+  passwordFile?: PasswordFileSource;
 }
 
 /**
@@ -55,29 +59,39 @@ function setPassword(slot: Slot, password: string | undefined): void {
 }
 
 /**
- * The password a config asks for: none unless `passwordInKeyring`, else the keyring's, and a
- * missing one is CredentialNotFound. Shared by connecting and by "Test connection".
+ * The password a config asks for: the keyring's when `passwordInKeyring`, else (or when the
+ * keyring has none) libpq's password file, when one is given; a config that needs a password
+ * and finds none is CredentialNotFound. Shared by connecting and by "Test connection". The third
+ * element says, for the connection test, which file was read or why it was ignored.
  */
 export async function readPassword(
   config: ConnectionConfig,
   credentials: PasswordSource | undefined,
-): Promise<[CredentialSource, string?]> {
-  if (!config.passwordInKeyring) return ['none'];
+  passwordFile?: PasswordFileSource,
+): Promise<[CredentialSource, string?, string?]> {
   const missing = (why: string, cause?: unknown) =>
     new TuskError(
       { kind: 'CredentialNotFound', message: `No password for "${config.name}": ${why}` },
       cause === undefined ? {} : { cause },
     );
-  if (!credentials) throw missing('no keyring is available');
-  let password: string | null;
-  try {
-    password = await credentials.getPassword(config.id);
-  } catch (error) {
-    if (error instanceof TuskError) throw error;
-    throw missing(`reading the keyring failed (${(error as Error).message})`, error);
+  if (config.passwordInKeyring && credentials) {
+    let password: string | null;
+    try {
+      password = await credentials.getPassword(config.id);
+    } catch (error) {
+      if (error instanceof TuskError) throw error;
+      throw missing(`reading the keyring failed (${(error as Error).message})`, error);
+    }
+    if (password !== null) return ['keyring', password];
   }
-  if (password === null) throw missing('it is not in the keyring');
-  return ['keyring', password];
+  const fromFile = passwordFile ? await passwordFile(config) : undefined;
+  if (fromFile?.password !== undefined) return ['pgpass', fromFile.password, fromFile.file];
+  if (config.passwordInKeyring) {
+    const file = fromFile ? (fromFile.warning ?? `nor in ${fromFile.file}`) : '';
+    const why = credentials ? 'it is not in the keyring' : 'no keyring is available';
+    throw missing(file ? `${why}; ${file}` : why);
+  }
+  return fromFile?.warning ? ['none', undefined, fromFile.warning] : ['none'];
 }
 
 /**
@@ -129,7 +143,12 @@ export function createPgEffects(options: PgEffectsOptions = {}) {
   async function resolvePassword(input: SessionInput): Promise<[CredentialSource, string?]> {
     const oneOff = oneOffPasswords.get(input.connectionId);
     if (oneOff !== undefined) return ['one-off', oneOff];
-    return readPassword(input.config, options.credentials);
+    const [source, password] = await readPassword(
+      input.config,
+      options.credentials,
+      options.passwordFile,
+    );
+    return [source, password];
   }
 
   const actors = {
@@ -151,15 +170,21 @@ export function createPgEffects(options: PgEffectsOptions = {}) {
       if (signal.aborted) {
         throw new TuskError({ kind: 'ConnectionFailed', message: 'Connecting was cancelled' });
       }
-      const session = new PgSession(connectionId, config, slot.password);
+      // Kept in this closure for the host attempts only (one per host of a multi-host config).
+      const password = slot.password;
       setPassword(slot, undefined);
-      slot.session = session;
-      try {
-        await session.open(signal);
-      } catch (error) {
-        await closeSlot(connectionId, 'failed');
-        throw error;
-      }
+      const session = await openMatching(config, signal, async (at, target) => {
+        if (shutDown) throw notConnected();
+        const attempt = new PgSession(connectionId, at, password);
+        slot.session = attempt;
+        try {
+          await attempt.open(signal, target);
+        } catch (error) {
+          await closeSlot(connectionId, 'failed');
+          throw error;
+        }
+        return attempt;
+      });
       sessions.set(connectionId, session);
     }),
 

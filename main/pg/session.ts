@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { ConnectionConfig } from '../../machines/config.ts';
+import type { ConnectionConfig, TargetSessionAttrs } from '../../machines/config.ts';
 import type {
   CloseInput,
   PingResult,
@@ -11,6 +11,7 @@ import { TuskError } from '../../machines/errors.ts';
 import { clientClass, clientConfig, type TuskClient } from './client.ts';
 import { closeClients, destroyAll, type SessionResources } from './close.ts';
 import { type MapOptions, notConnected, toTuskError } from './errors.ts';
+import { keptTarget, mismatch, ROLE_PING_SQL, ROLE_SQL, targetMismatch, toRole } from './hosts.ts';
 import { LostAlarm } from './lost.ts';
 import {
   expectedSettings,
@@ -102,8 +103,12 @@ export class PgSession {
     return { target: `${this.config.host}:${this.config.port}`, secret: this.#password };
   }
 
-  /** Connects the control client and the pool's first client, within connectTimeoutSec. */
-  async open(signal: AbortSignal): Promise<void> {
+  /**
+   * Connects the control client and the pool's first client, within connectTimeoutSec. With a
+   * `target` other than any, the first connection asks the server its role before the pool
+   * opens, and a server that does not match fails the open with TARGET_MISMATCH (hosts.ts).
+   */
+  async open(signal: AbortSignal, target: TargetSessionAttrs = 'any'): Promise<void> {
     let timedOut = false;
     const stop = () => destroyAll(this.#res);
     const timer = setTimeout(() => {
@@ -124,6 +129,7 @@ export class PgSession {
           else await this.#openPool(s, 1);
         },
       );
+      await this.#checkTarget(target);
       if (max > 1) await this.#openPool(ssl, max - 1);
       this.#checkStillOpening(signal);
       this.#state = 'open';
@@ -143,6 +149,18 @@ export class PgSession {
       clearTimeout(timer);
       signal.removeEventListener('abort', stop);
     }
+  }
+
+  /** Rejects with TARGET_MISMATCH (ConnectionLost when `lost`) if the server is not `target`. */
+  async #checkTarget(target: TargetSessionAttrs | null, lost = false): Promise<void> {
+    if (target === null || target === 'any') return;
+    const result = await this.#controlQuery(
+      lost ? ROLE_PING_SQL : ROLE_SQL,
+      'Reading the server role',
+    );
+    const row = (result as pg.QueryResult).rows[0] as Record<string, unknown> | undefined;
+    const why = mismatch(target, toRole(row, this.config.options.readonly));
+    if (why) throw targetMismatch(this.config, why, lost);
   }
 
   #checkStillOpening(signal?: AbortSignal): void {
@@ -253,7 +271,8 @@ export class PgSession {
   async readServerInfo(): Promise<ServerInfo> {
     try {
       const result = await this.#controlQuery(SERVER_INFO_SQL, 'Reading server info');
-      return toServerInfo((result as pg.QueryResult).rows[0]);
+      const { host, port } = this.config;
+      return { ...toServerInfo((result as pg.QueryResult).rows[0]), host, port };
     } catch (error) {
       throw toTuskError(error, 'connect', this.mapOptions());
     }
@@ -272,8 +291,12 @@ export class PgSession {
       return { latencyMs: 0, at: Date.now(), pool: this.poolUse, skipped: true };
     }
     const started = performance.now();
+    // With a target to keep (read-write, primary, ...), the ping asks the server's role in the
+    // same round trip: a primary that went into recovery makes the session lost.
+    const kept = keptTarget(this.config.options.targetSessionAttrs);
     try {
-      await this.#controlQuery(PING_SQL, 'The keepalive ping');
+      if (kept) await this.#checkTarget(kept, true);
+      else await this.#controlQuery(PING_SQL, 'The keepalive ping');
     } catch (error) {
       // The machine hears of this failure from the ping itself and replaces the session, so
       // the lost alarm (which would race it as CONNECTION_LOST) is not raised here.

@@ -43,6 +43,9 @@ async function readCa(path: string): Promise<string> {
 }
 
 export async function tlsPlan(config: ConnectionConfig): Promise<TlsPlan> {
+  // libpq never speaks TLS over a Unix-domain socket, whatever the sslmode ("sslmode is ignored
+  // for Unix domain socket communication"; libpq 17 still connects in plain text with require).
+  if (config.host.startsWith('/')) return { ssl: false, fallbackToPlain: false };
   switch (config.sslMode) {
     case 'disable':
       return { ssl: false, fallbackToPlain: false };

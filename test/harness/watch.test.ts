@@ -49,12 +49,24 @@ describe('npm run watch', () => {
     expect(watch.output()).not.toContain(pg.password);
   });
 
+  it('takes a key=value string with two hosts, the first down, and says where it connected', async () => {
+    const text =
+      `host=127.0.0.1,${pg.host} port=1,${pg.port} user=${pg.user} dbname=${pg.database} ` +
+      `sslmode=disable application_name=${uniqueName('watch')}`;
+    const watch = runScript('watch.ts', [text], cleanEnv({ PGPASSWORD: pg.password }));
+    await watch.waitFor(/\sconnected\.idle/);
+    expect(watch.output()).toContain(`:****@127.0.0.1:1,${pg.host}:${pg.port}/${pg.database}`);
+    watch.send('q');
+    expect(await watch.exit(10_000)).toBe(0);
+    expect(watch.output()).not.toContain(pg.password);
+  });
+
   it.each([
-    ['postgres://bob:topsecret@127.0.0.1:99999/db', /Invalid connection URL: .*is not a URL/],
+    ['postgres://bob:topsecret@127.0.0.1:99999/db', /Invalid connection string: port must be/],
     ['mysql://bob:topsecret@127.0.0.1/db', /must start with postgres:\/\//],
     [
       'postgres://bob:topsecret@127.0.0.1/db?sslmode=sometimes',
-      /Invalid connection config: sslMode/,
+      /Invalid connection string: sslmode must be one of/,
     ],
     ['postgres://bob:topsecret@127.0.0.1/db?color=red', /unsupported parameter "color"/],
   ])('refuses %s with exit code 2 and the InvalidInput message', async (url, message) => {

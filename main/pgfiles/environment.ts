@@ -1,0 +1,69 @@
+import type { ConnectionParameter } from '../../machines/connection-string.ts';
+import { TuskError } from '../../machines/errors.ts';
+
+/** The PG* variables this config honours, and the libpq keyword each one stands for. */
+export const environmentKeywords = {
+  PGHOST: 'host',
+  PGPORT: 'port',
+  PGDATABASE: 'dbname',
+  PGUSER: 'user',
+  PGPASSWORD: 'password',
+  PGSSLMODE: 'sslmode',
+  PGSSLROOTCERT: 'sslrootcert',
+  PGAPPNAME: 'application_name',
+  PGCONNECT_TIMEOUT: 'connect_timeout',
+  PGTARGETSESSIONATTRS: 'target_session_attrs',
+  PGLOADBALANCEHOSTS: 'load_balance_hosts',
+  PGOPTIONS: 'options',
+  PGSERVICE: 'service',
+} as const;
+
+/**
+ * libpq's other connection variables: set, they would change what psql connects with, so an
+ * import that ignored them would not be the same connection. Refused by name instead.
+ * (PGPASSFILE, PGSERVICEFILE and PGSYSCONFDIR are honoured as file locations.)
+ */
+const unsupported = [
+  'PGHOSTADDR',
+  'PGSSLCERT',
+  'PGSSLKEY',
+  'PGSSLCRL',
+  'PGSSLCRLDIR',
+  'PGSSLSNI',
+  'PGSSLCERTMODE',
+  'PGSSLNEGOTIATION',
+  'PGSSLMINPROTOCOLVERSION',
+  'PGSSLMAXPROTOCOLVERSION',
+  'PGSSLCOMPRESSION',
+  'PGREQUIRESSL',
+  'PGREQUIREPEER',
+  'PGREQUIREAUTH',
+  'PGCHANNELBINDING',
+  'PGGSSENCMODE',
+  'PGGSSDELEGATION',
+  'PGKRBSRVNAME',
+  'PGGSSLIB',
+  'PGCLIENTENCODING',
+  'PGDATESTYLE',
+  'PGTZ',
+  'PGGEQO',
+];
+
+/** The PG* environment as libpq keyword/value pairs; empty variables count as unset. */
+export function environmentParameters(env: NodeJS.ProcessEnv): ConnectionParameter[] {
+  for (const name of unsupported) {
+    if (env[name]) {
+      throw new TuskError({
+        kind: 'InvalidInput',
+        field: name,
+        message: `${name} is set, and Tusk cannot honour it: unset it to import the PG* environment`,
+      });
+    }
+  }
+  const pairs: ConnectionParameter[] = [];
+  for (const [variable, keyword] of Object.entries(environmentKeywords)) {
+    const value = env[variable];
+    if (value !== undefined && value !== '') pairs.push([keyword, value]);
+  }
+  return pairs;
+}
