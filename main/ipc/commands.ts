@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import { validate } from '../../machines/config.ts';
 import { TuskError } from '../../machines/errors.ts';
 import type { CommandName, CommandResult, commandArgs } from '../../machines/ipc.ts';
 import type { ConnectionService } from '../service.ts';
@@ -31,12 +30,7 @@ const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
  * open_session, close_session, cancel) is refused by the dispatcher as not available.
  */
 export const commandTable = {
-  connect: async ({ service }, { config, password }) => {
-    const info = await service.connect(config, { password });
-    // Until the service reports the host it reached (multi-host), it can only be the config's.
-    const { host, port } = validate(config);
-    return { host, port, ...info };
-  },
+  connect: async ({ service }, { config, password }) => service.connect(config, { password }),
   disconnect: async ({ service }, { connectionId }) => {
     await service.disconnect(connectionId);
     return null;
@@ -78,4 +72,9 @@ export const commandTable = {
     return plain(await service.query(connectionId, sql, params));
   },
   get_views: async ({ views }) => views.full(),
+  parse_connection_string: async ({ service }, { text }) => service.parseConnectionString(text),
+  export_connection_url: async ({ service }, { connectionId }) =>
+    service.exportConnectionUrl(connectionId),
+  import_from_env: ({ service }) => service.importFromEnv(),
+  import_service_file: ({ service }, { path }) => service.importServiceFile(path),
 } satisfies CommandTable;

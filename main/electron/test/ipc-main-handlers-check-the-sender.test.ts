@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { IpcMainInvokeEvent } from 'electron';
 import { beforeAll, expect, it, onTestFinished } from 'vitest';
-import { type CommandName, commandArgs, type Reply } from '../../../machines/ipc.ts';
+import {
+  type CommandName,
+  commandArgs,
+  type ImportedConnections,
+  type Reply,
+} from '../../../machines/ipc.ts';
 import { sharedServer, uniqueName } from '../../../test/harness/shared.ts';
 import { commandTable, createDispatcher } from '../../ipc/index.ts';
 import { configFor, startService } from '../../test/helpers.ts';
@@ -34,7 +42,12 @@ const from = (url: string, parent: unknown = null) =>
   ({ senderFrame: { url, parent } }) as unknown as IpcMainInvokeEvent;
 
 async function setUp() {
-  const { service } = await startService();
+  // libpq's files and PG* variables from a home of the test's own, never the real one.
+  const home = await mkdtemp(join(tmpdir(), 'tusk-electron-home-'));
+  onTestFinished(() => rm(home, { recursive: true, force: true }));
+  await writeFile(join(home, '.pg_service.conf'), `[desk]\nhost=${server.host}\ndbname=desk\n`);
+  const env = { PGHOST: server.host, PGDATABASE: 'env_db', PGUSER: role };
+  const { service } = await startService({ pgFiles: { env, home } });
   const views = createConnectionViews(service.manager);
   const stream = createViewStream(views);
   onTestFinished(() => {
@@ -81,6 +94,24 @@ it('registers tusk:<command> for every command of the contract, and every handle
     full: true,
     views: [{ id: config.id, status: 'connected' }],
   });
+  expect(
+    await call('parse_connection_string', { text: 'host=a,b port=1,2 dbname=x' }),
+  ).toMatchObject({ config: { host: 'a', port: 1, database: 'x' } });
+  expect(await call('export_connection_url', { connectionId: config.id })).toMatchObject({
+    url: expect.stringContaining(`${server.host}:${server.port}`),
+  });
+  const imported = [
+    (await call('import_service_file', {})) as ImportedConnections,
+    (await call('import_from_env', {})) as ImportedConnections,
+  ];
+  expect(imported.flatMap((i) => i.connections.map((c) => c.database)).sort()).toEqual([
+    'desk',
+    'env_db',
+  ]);
+  for (const { connections, groups } of imported) {
+    for (const c of connections) await call('delete_connection', { connectionId: c.id });
+    for (const g of groups) await call('delete_group', { groupId: g.id });
+  }
   expect(await call('disconnect', { connectionId: config.id })).toBeNull();
   expect(await call('delete_connection', { connectionId: config.id })).toBeNull();
   expect(await call('delete_group', { groupId: group.id })).toBeNull();

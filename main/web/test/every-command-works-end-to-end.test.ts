@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { beforeAll, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, expect, it, onTestFinished } from 'vitest';
 import { commandArgs } from '../../../machines/ipc.ts';
 import type { ConnectionView, ViewsPayload } from '../../../machines/views.ts';
 import { sharedServer, uniqueName } from '../../../test/harness/shared.ts';
@@ -22,7 +25,21 @@ const statusOf = (views: ViewsPayload[], id: string) => {
 };
 
 it('every command of the table, over the WebSocket, against the real server', async () => {
-  const { host, service } = await startHost();
+  // libpq's files and PG* variables from a home of the test's own, never the real one.
+  const home = await mkdtemp(join(tmpdir(), 'tusk-web-home-'));
+  onTestFinished(() => rm(home, { recursive: true, force: true }));
+  const serviceFile = join(home, 'services.conf');
+  await writeFile(
+    serviceFile,
+    `[reports]\nhost=${server.host}\nport=${server.port}\ndbname=reports\nuser=${role}\n`,
+  );
+  const env = {
+    PGHOST: server.host,
+    PGPORT: String(server.port),
+    PGDATABASE: 'env_db',
+    PGUSER: role,
+  };
+  const { host, service } = await startHost({}, { pgFiles: { env, home } });
   const client = await rawClient(ipcUrl(host));
   const used = new Set<string>();
   const call = async (command: string, args?: unknown) => {
@@ -89,6 +106,32 @@ it('every command of the table, over the WebSocket, against the real server', as
   const view = (views as { views: ConnectionView[] }).views.find((v) => v.id === config.id)!;
   expect(view.status).toBe('connected');
   expect(view.transitions.some((t) => t.event === 'RETRY')).toBe(true);
+
+  const parsed = (await call('parse_connection_string', {
+    text: `postgresql://${role}:s3cret@db1:5433,db2/app?target_session_attrs=read-write`,
+  })) as { config: Record<string, unknown>; password?: string };
+  expect(parsed.password).toBe('s3cret');
+  expect(parsed.config).toMatchObject({ host: 'db1', port: 5433, database: 'app' });
+  const { url } = (await call('export_connection_url', { connectionId: config.id })) as {
+    url: string;
+  };
+  expect(url).toContain(`${server.host}:${server.port}`);
+  expect(url).not.toContain(PASSWORD);
+  const fromFile = (await call('import_service_file', { path: serviceFile })) as {
+    connections: { id: string; name: string; database: string }[];
+    groups: { id: string }[];
+  };
+  expect(fromFile.connections.map((c) => [c.name, c.database])).toEqual([['reports', 'reports']]);
+  const fromEnv = (await call('import_from_env', {})) as {
+    connections: { id: string; database: string }[];
+  };
+  expect(fromEnv.connections.map((c) => c.database)).toEqual(['env_db']);
+  for (const imported of [...fromFile.connections, ...fromEnv.connections]) {
+    expect(await call('delete_connection', { connectionId: imported.id })).toBeNull();
+  }
+  for (const group of fromFile.groups) {
+    expect(await call('delete_group', { groupId: group.id })).toBeNull();
+  }
 
   expect(await call('disconnect', { connectionId: config.id })).toBeNull();
   expect(await call('get_connection_status', { connectionId: config.id })).toBe('disconnected');
