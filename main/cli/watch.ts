@@ -5,7 +5,7 @@
  * fault keys: only disconnect, connect, wake and quit.
  */
 import { tmpdir } from 'node:os';
-import { TuskError } from '../machines/errors.ts';
+import { TuskError } from '../../machines/errors.ts';
 import { startApp } from './demo/app.ts';
 import { connectionCommands, legend } from './demo/commands.ts';
 import { watchedConnection } from './demo/connection.ts';
