@@ -43,6 +43,20 @@ export const commandArgs = {
   cancel: z.object({ sessionId: z.string({ error: 'sessionId must be text' }) }).strict(),
   /** The views of every connection, whole: what a (re)connecting client starts from. */
   get_views: z.object({}).strict(),
+  /** Breaks the demo connection on purpose, to watch the recovery (main/app/demo-controls.ts). */
+  demo_fault: z
+    .object({
+      connectionId: id('connectionId'),
+      fault: z.enum(['terminate', 'restart', 'blackhole'], {
+        error: 'fault must be terminate, restart or blackhole',
+      }),
+      seconds: z
+        .number({ error: 'seconds must be a number' })
+        .positive({ error: 'seconds must be more than 0' })
+        .max(60, { error: 'seconds must be at most 60' })
+        .optional(),
+    })
+    .strict(),
 } as const;
 
 export type CommandName = keyof typeof commandArgs;
@@ -87,6 +101,7 @@ export interface CommandResults {
   close_session: null;
   cancel: null;
   get_views: ViewsPayload;
+  demo_fault: null;
 }
 
 export type CommandResult<C extends CommandName> = C extends keyof CommandResults

@@ -1,6 +1,6 @@
 /**
  * `npm run watch -- postgres://user:pass@host:port/db?sslmode=require`: one connection to a real
- * server through the service, every state change of its actor printed live, as `npm start`
+ * server through the service, every state change of its actor printed live, as `npm run demo`
  * does for the embedded one. Without a URL the standard PG* variables say where to connect. No
  * fault keys: only disconnect, connect, wake and quit.
  */
