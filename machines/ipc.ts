@@ -116,6 +116,12 @@ export interface HostEvents {
   'host:notice': { level: 'info' | 'warning'; message: string };
 }
 export type HostEventName = keyof HostEvents;
+/** Every event name, for the hosts and the preload to refuse any other. */
+export const hostEventNames = [
+  'connection:status',
+  'connection:views',
+  'host:notice',
+] as const satisfies readonly HostEventName[];
 
 /** What the renderer talks to: one interface, two implementations (Electron preload, WebSocket). */
 export interface Transport {
@@ -141,8 +147,13 @@ export type ReplyFrame =
         detail?: string;
         hint?: string;
         field?: string;
+        position?: number;
+        path?: string;
       };
     };
+
+/** A command's outcome as it crosses either host: the reply frame without its id. */
+export type Reply = { ok: true; result: unknown } | Omit<Extract<ReplyFrame, { ok: false }>, 'id'>;
 export interface EventFrame {
   event: HostEventName;
   payload: unknown;
