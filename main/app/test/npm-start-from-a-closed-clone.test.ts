@@ -1,72 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readlinkSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, realpath, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect, onTestFinished, test } from 'vitest';
 import type { ConnectionStatusEvent } from '../../../machines/manager.machine.ts';
 import { makeClosedClone } from '../../../test/harness/closed-clone.ts';
 import { rawClient, until } from '../../web/test/helpers.ts';
-
-/** Pids of processes that run in `dir` or name it on their command line. */
-function processesIn(...dirs: string[]): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid)
-    .filter((pid) => {
-      try {
-        const cwd = readlinkSync(`/proc/${pid}/cwd`);
-        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-        return dirs.some((dir) => cwd.startsWith(dir) || cmdline.includes(dir));
-      } catch {
-        return false; // gone meanwhile
-      }
-    })
-    .map(Number);
-}
-
-/** TCP ports something listens on, from /proc/net/tcp and tcp6 (state 0A is LISTEN). */
-function listeningPorts(): Set<number> {
-  const ports = new Set<number>();
-  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    for (const line of readFileSync(file, 'utf8').split('\n').slice(1)) {
-      const fields = line.trim().split(/\s+/);
-      if (fields[3] === '0A') ports.add(Number.parseInt(fields[1]!.split(':')[1]!, 16));
-    }
-  }
-  return ports;
-}
-
-/** The environment of a headless machine: no session bus, no display, nothing of the tests'. */
-async function headlessEnv(cache: string): Promise<NodeJS.ProcessEnv> {
-  const runtimeDir = await mkdtemp(join(tmpdir(), 'tusk-no-bus-'));
-  onTestFinished(() => rm(runtimeDir, { recursive: true, force: true }));
-  const env: NodeJS.ProcessEnv = { ...process.env, XDG_RUNTIME_DIR: runtimeDir };
-  for (const name of [
-    'DBUS_SESSION_BUS_ADDRESS',
-    'DISPLAY',
-    'WAYLAND_DISPLAY',
-    'TUSK_IN_KEYRING',
-    'TUSK_PG_TEMPLATE',
-    'TUSK_PG_DIR',
-    'XDG_DATA_HOME',
-  ]) {
-    delete env[name];
-  }
-  env.TUSK_PG_CACHE = cache;
-  return env;
-}
-
-function output(child: ChildProcess) {
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  return { stdout: () => stdout, all: () => `--- stdout ---\n${stdout}--- stderr ---\n${stderr}` };
-}
+import { headlessEnv, listeningPorts, output, processesIn } from './helpers.ts';
 
 test('npm start from a clone in a 0700 directory, without a Secret Service: the demo connects, recovers from a fault, and Ctrl-C leaves nothing', async () => {
   const clone = await makeClosedClone();
