@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openCredentialStore } from '../credentials/index.ts';
+import { inspectorFromEnv } from '../dev/inspector.ts';
 import { createConnectionService } from '../service.ts';
 import { type Notice, startWebHost } from '../web/index.ts';
 import { type Demo, startDemo } from './demo.ts';
@@ -46,11 +47,15 @@ export async function startBrowserMode(flags: AppFlags, io: AppIo): Promise<Runn
   await mkdir(flags.dataDir, { recursive: true, mode: 0o700 });
   const credentials = await openCredentialStore();
   if (credentials.notice) notice('warning', credentials.notice);
+  // TUSK_INSPECT=1 (Stately's inspector) or =console, as in the terminal demo.
+  const inspector = await inspectorFromEnv(io.env.TUSK_INSPECT, say);
   const service = await createConnectionService({
     dataDir: flags.dataDir,
     credentials: credentials.store,
+    ...(inspector && { inspect: inspector.inspect }),
   });
   const steps: { name: string; step: () => Promise<void> }[] = [
+    { name: 'stopping the inspector', step: async () => inspector?.stop() },
     { name: 'closing every connection', step: () => service.close() },
   ];
   const stopAll = async () => {
