@@ -2,16 +2,15 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { openCredentialStore } from '../credentials/index.ts';
 import { inspectorFromEnv } from '../dev/inspector.ts';
 import { createConnectionService } from '../service.ts';
 import { type Notice, startWebHost } from '../web/index.ts';
 import { type Demo, startDemo } from './demo.ts';
+import { demoCommands } from './demo-command.ts';
 import { createDemoControls } from './demo-controls.ts';
 import type { AppFlags } from './flags.ts';
-
-export const RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
+import { RENDERER_DIR } from './paths.ts';
 
 export interface AppIo {
   /** The URL line, and nothing else: tools read it. */
@@ -89,7 +88,7 @@ export async function startBrowserMode(flags: AppFlags, io: AppIo): Promise<Runn
       staticDir: RENDERER_DIR,
       notices,
       isDemo: controls.isDemo,
-      demo: controls,
+      commands: demoCommands(controls),
     }).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') {
         throw new Error(`Port ${flags.port} on 127.0.0.1 is in use; pick another with --port.`);
