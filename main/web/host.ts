@@ -32,6 +32,7 @@ export interface WebHostOptions {
    */
   commands?: CommandTable;
   sessionsOf?: ConnectionViewsOptions['sessionsOf'];
+  onSessionsChange?: ConnectionViewsOptions['onSessionsChange'];
 }
 
 export interface WebHost {
@@ -60,6 +61,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const views = createConnectionViews(service.manager, {
     isDemo: options.isDemo,
     sessionsOf: options.sessionsOf,
+    onSessionsChange: options.onSessionsChange,
   });
   const stream = createViewStream(views);
   const dispatch = createDispatcher(
