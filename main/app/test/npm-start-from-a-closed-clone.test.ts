@@ -9,7 +9,9 @@ import { rawClient, until } from '../../web/test/helpers.ts';
 import { headlessEnv, listeningPorts, output, processesIn } from './helpers.ts';
 
 test('npm start from a clone in a 0700 directory, without a Secret Service: the demo connects, recovers from a fault, and Ctrl-C leaves nothing', async () => {
-  const clone = await makeClosedClone();
+  // The renderer build is copied when there is one: npm start would otherwise build it first
+  // (vite, many seconds on a shared machine), which is not what this test is about.
+  const clone = await makeClosedClone({ alsoCopy: ['dist/renderer'] });
   onTestFinished(() => clone.dispose());
   const cache = await mkdtemp('/tmp/tusk-pg-cache-test-');
   await chmod(cache, 0o755);
@@ -46,6 +48,9 @@ test('npm start from a clone in a 0700 directory, without a Secret Service: the 
   expect(printed.all()).toContain('Electron is not available here');
   expect(printed.all()).toMatch(/No OS keyring was found.*for this run only/);
 
+  const page = await fetch(url);
+  expect(page.status).toBe(200);
+  await page.arrayBuffer();
   const origin = `http://127.0.0.1:${url.port}`;
   const client = await rawClient(
     `ws://127.0.0.1:${url.port}/ipc?token=${url.searchParams.get('token')}`,
