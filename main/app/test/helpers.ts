@@ -79,7 +79,7 @@ export function listeningPorts(): Set<number> {
 }
 
 /** The environment of a headless machine: no session bus, no display, nothing of the tests'. */
-export async function headlessEnv(cache: string): Promise<NodeJS.ProcessEnv> {
+export async function headlessEnv(cache?: string): Promise<NodeJS.ProcessEnv> {
   const runtimeDir = await mkdtemp(join(tmpdir(), 'tusk-no-bus-'));
   onTestFinished(() => rm(runtimeDir, { recursive: true, force: true }));
   const env: NodeJS.ProcessEnv = { ...process.env, XDG_RUNTIME_DIR: runtimeDir };
@@ -94,7 +94,7 @@ export async function headlessEnv(cache: string): Promise<NodeJS.ProcessEnv> {
   ]) {
     delete env[name];
   }
-  env.TUSK_PG_CACHE = cache;
+  if (cache) env.TUSK_PG_CACHE = cache;
   return env;
 }
 
