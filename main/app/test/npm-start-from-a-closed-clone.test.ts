@@ -98,6 +98,12 @@ test('npm start from a clone in a 0700 directory, without a Secret Service: the 
   ];
   for (const port of ports) expect(listeningPorts().has(port), `port ${port} listens`).toBe(true);
 
+  // The demo server's password went to the credential store; no frame and no line shows it.
+  const password = await readFile(join(cluster, 'password'), 'utf8');
+  expect(password.length).toBeGreaterThan(16);
+  expect(client.frames.filter((frame) => frame.includes(password))).toEqual([]);
+  expect(printed.all()).not.toContain(password);
+
   process.kill(-app.pid!, 'SIGINT');
   // npm passes the signal on to the app and then ends by it, as it does in a terminal.
   expect(['exit 0', 'SIGINT']).toContain(await exited);
