@@ -37,7 +37,8 @@ test('npm start from a clone in a 0700 directory, without a Secret Service: the 
     if (app.exitCode === null && app.signalCode === null) process.kill(-app.pid!, 'SIGKILL');
   });
 
-  await until('the URL', () => /Tusk is running at \S+/.test(printed.stdout()), 60_000).catch(
+  // Without a renderer build to copy, npm start runs `npm run build` first: vite, a while.
+  await until('the URL', () => /Tusk is running at \S+/.test(printed.stdout()), 150_000).catch(
     (error) => {
       throw new Error(`${error.message}\n${printed.all()}`);
     },
@@ -116,4 +117,4 @@ test('npm start from a clone in a 0700 directory, without a Secret Service: the 
   );
   for (const port of ports)
     expect(listeningPorts().has(port), `port ${port} still listens`).toBe(false);
-});
+}, 180_000);
