@@ -116,7 +116,14 @@ async function startCluster(clusterDir: string, opts: { scratch: boolean }): Pro
   });
   // Its idle client dies with every restart; the next query opens another.
   admin.on('error', () => {});
-  const { rows } = await admin.query<{ v: string }>("select current_setting('server_version') v");
+  const { rows } = await admin
+    .query<{ v: string }>("select current_setting('server_version') v")
+    .catch(async (error: unknown) => {
+      await admin.end();
+      if (child) await stopChild(child);
+      stopReaper();
+      throw startFailure(clusterDir, error);
+    });
   let closing: Promise<void> | undefined;
   let queue = Promise.resolve();
   const serial = (step: () => Promise<void>) => {
