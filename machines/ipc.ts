@@ -57,6 +57,20 @@ export const commandArgs = {
   import_service_file: z
     .object({ path: z.string({ error: 'path must be text' }).min(1).optional() })
     .strict(),
+  /** Breaks the demo connection on purpose, to watch the recovery (main/app/demo-controls.ts). */
+  demo_fault: z
+    .object({
+      connectionId: id('connectionId'),
+      fault: z.enum(['terminate', 'restart', 'blackhole'], {
+        error: 'fault must be terminate, restart or blackhole',
+      }),
+      seconds: z
+        .number({ error: 'seconds must be a number' })
+        .positive({ error: 'seconds must be more than 0' })
+        .max(60, { error: 'seconds must be at most 60' })
+        .optional(),
+    })
+    .strict(),
 } as const;
 
 export type CommandName = keyof typeof commandArgs;
@@ -124,6 +138,7 @@ export interface CommandResults {
   export_connection_url: { url: string };
   import_from_env: ImportedConnections;
   import_service_file: ImportedConnections;
+  demo_fault: null;
 }
 
 export type CommandResult<C extends CommandName> = C extends keyof CommandResults

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { HostEvents } from '../../machines/ipc.ts';
-import { createDispatcher } from '../ipc/index.ts';
+import { type CommandTable, commandTable, createDispatcher } from '../ipc/index.ts';
 import type { ConnectionService } from '../service.ts';
 import {
   type ConnectionViews,
@@ -26,6 +26,11 @@ export interface WebHostOptions {
   /** Told to every client as it connects, e.g. that no OS keyring was found. */
   notices?: Notice[];
   isDemo?: ConnectionViewsOptions['isDemo'];
+  /**
+   * Handlers for commands of the contract that only this app start can bind, e.g. demo_fault
+   * (main/app/demo-command.ts); they join the command table for this host.
+   */
+  commands?: CommandTable;
   sessionsOf?: ConnectionViewsOptions['sessionsOf'];
   onSessionsChange?: ConnectionViewsOptions['onSessionsChange'];
 }
@@ -59,7 +64,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     onSessionsChange: options.onSessionsChange,
   });
   const stream = createViewStream(views);
-  const dispatch = createDispatcher({ service, views: stream });
+  const dispatch = createDispatcher(
+    { service, views: stream },
+    { ...commandTable, ...options.commands },
+  );
   const notices = [...(options.notices ?? [])];
   const clients = new Set<WebSocket>();
   let port = 0;

@@ -9,7 +9,7 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 
 /**
- * `main/web/cli.ts` as its own process on a fresh data directory: what `npm run web` runs.
+ * `main/cli/web.ts` as its own process on a fresh data directory: what `npm run web` runs.
  * Resolves with the URL it printed; the process is stopped (SIGINT) after the test.
  */
 export async function startWebProcess(args: string[] = []) {
@@ -17,7 +17,7 @@ export async function startWebProcess(args: string[] = []) {
   const dataDir = join(dir, 'data');
   const child: ChildProcess = spawn(
     tsx,
-    ['main/web/cli.ts', '--data-dir', dataDir, '--no-demo', '--no-open', ...args],
+    ['main/cli/web.ts', '--data-dir', dataDir, '--no-demo', '--no-open', ...args],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
