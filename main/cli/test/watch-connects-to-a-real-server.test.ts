@@ -53,7 +53,7 @@ describe('npm run watch', () => {
     const text =
       `host=127.0.0.1,${pg.host} port=1,${pg.port} user=${pg.user} dbname=${pg.database} ` +
       `sslmode=disable application_name=${uniqueName('watch')}`;
-    const watch = runScript('watch.ts', [text], cleanEnv({ PGPASSWORD: pg.password }));
+    const watch = runScript('main/cli/watch.ts', [text], cleanEnv({ PGPASSWORD: pg.password }));
     await watch.waitFor(/\sconnected\.idle/);
     expect(watch.output()).toContain(`:****@127.0.0.1:1,${pg.host}:${pg.port}/${pg.database}`);
     watch.send('q');
