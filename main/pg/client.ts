@@ -15,6 +15,15 @@ import type { TlsPlan } from './tls.ts';
 export interface ClientHooks {
   expected: ExpectedSettings;
   connectTimeoutMs: number;
+  /** False once a pooler refused startup `options`: later connections go without them. */
+  startupOptions(): boolean;
+  /**
+   * Told whether this connection reached PostgreSQL through a pooler (its BackendKeyData pid is
+   * not the backend's); answers whether the session enforces the settings per transaction, in
+   * which case this connection's own settings are not checked (the pooler may hand each
+   * transaction to another backend, so they would prove nothing).
+   */
+  perTransaction(pooled: boolean): boolean;
   mapOptions(): MapOptions;
   /** Every client, from construction on, so a close can reach sockets that are still connecting. */
   track(client: TuskClient): void;
@@ -36,6 +45,14 @@ export interface TuskClient extends pg.Client {
   readonly usable: boolean;
   /** A query is on the wire (or queued) and its answer has not come back. */
   readonly busy: boolean;
+  /** From the last ReadyForQuery: 'I' idle, 'T' in a transaction, 'E' in a failed one. */
+  readonly transactionStatus: 'I' | 'T' | 'E' | null;
+  /**
+   * Resolves once the server is ready for the next query (ReadyForQuery), so that
+   * `transactionStatus` is current; or once the connection ends. pg calls a query's callback
+   * with an error on ErrorResponse, before that ReadyForQuery.
+   */
+  settled(): Promise<void>;
   /** Backend pid and cancel key, for a CancelRequest. */
   readonly cancelKey: { pid: number; secret: number } | null;
   /** Closes the socket at once: no goodbye, running queries fail now. */
@@ -55,7 +72,7 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
     #usable = false;
 
     constructor(config: pg.ClientConfig) {
-      super(config);
+      super(hooks.startupOptions() ? config : { ...config, options: undefined });
       // Always listened to: an 'error' without a listener kills the process, and pg-pool
       // removes its own listener while a client is checked out.
       this.on('error', (error: Error) => {
@@ -70,6 +87,24 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
 
     get busy(): boolean {
       return this.#usable && (this as unknown as ClientInternals).readyForQuery === false;
+    }
+
+    get transactionStatus(): 'I' | 'T' | 'E' | null {
+      return this.getTransactionStatus();
+    }
+
+    settled(): Promise<void> {
+      if ((this as unknown as ClientInternals).readyForQuery !== false) return Promise.resolve();
+      return new Promise((resolve) => {
+        const done = () => {
+          this.connection.off('readyForQuery', done);
+          this.connection.off('end', done);
+          resolve();
+        };
+        // pg's own handler was attached first (at connect), so the status is set when this runs.
+        this.connection.on('readyForQuery', done);
+        this.connection.on('end', done);
+      });
     }
 
     get cancelKey(): { pid: number; secret: number } | null {
@@ -120,9 +155,15 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
       timer.unref();
       try {
         await super.connect();
-        const result = await this.query(VERIFY_SQL);
-        const problem = checkSettings(result.rows[0], hooks.expected);
-        if (problem) throw problem;
+        const result = await this.query(VERIFY_SQL).catch((error: unknown) => {
+          throw adminConsole(error) ?? error;
+        });
+        const row = result.rows[0];
+        const pooled = Number(row.pid) !== (this as unknown as ClientInternals).processID;
+        if (!hooks.perTransaction(pooled)) {
+          const problem = checkSettings(row, hooks.expected);
+          if (problem) throw problem;
+        }
         if (hooks.expected.readonly) this.#keepReadOnly();
         this.#usable = true;
         return this;
@@ -144,6 +185,26 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
       }
     }
   };
+}
+
+/**
+ * PgBouncer's admin console answers SQL with `invalid command '...', use SHOW HELP;`. It is not a
+ * database: our own check query fails there, and so would every statement a user types.
+ */
+function adminConsole(error: unknown): TuskError | null {
+  const message = (error as { message?: unknown } | null)?.message;
+  if (typeof message !== 'string' || !message.includes('use SHOW HELP')) return null;
+  return new TuskError(
+    {
+      kind: 'ConnectionFailed',
+      code: '08P01',
+      message:
+        'This is PgBouncer\'s admin console (database "pgbouncer"), which takes only its own ' +
+        'commands (SHOW POOLS, RELOAD, ...), not SQL: Tusk cannot open it as a connection. ' +
+        'Use psql for the console, or connect to a database behind the pooler.',
+    },
+    { cause: error },
+  );
 }
 
 /** TCP keepalive on every socket; Node then probes each second (not configurable in Node 20). */

@@ -13,7 +13,9 @@ import { closeClients, destroyAll, type SessionResources } from './close.ts';
 import { type MapOptions, notConnected, toTuskError } from './errors.ts';
 import { LostAlarm } from './lost.ts';
 import {
+  enforcesAnything,
   expectedSettings,
+  refusesStartupOptions,
   SERVER_INFO_SQL,
   SHOW_SQL,
   toServerInfo,
@@ -47,14 +49,26 @@ export class PgSession {
   readonly #res: SessionResources = { control: null, pool: null, clients: new Set() };
   readonly #alarm = new LostAlarm();
   readonly #Client: ReturnType<typeof clientClass>;
+  /** Cleared when a pooler refuses startup `options`. */
+  #startupOptions = true;
+  /** Decided by the first physical connection: true behind a pooler. */
+  #viaPooler: boolean | undefined;
+  readonly #enforces: boolean;
 
   constructor(connectionId: string, config: ConnectionConfig, password: string | undefined) {
     this.connectionId = connectionId;
     this.config = config;
     this.#password = password;
+    const expected = expectedSettings(config.options);
+    this.#enforces = enforcesAnything(expected);
     this.#Client = clientClass({
-      expected: expectedSettings(config.options),
+      expected,
       connectTimeoutMs: this.#timeoutMs,
+      startupOptions: () => this.#startupOptions,
+      perTransaction: (pooled) => {
+        this.#viaPooler ??= pooled;
+        return this.#viaPooler;
+      },
       mapOptions: () => this.mapOptions(),
       track: (client) => {
         this.#res.clients.add(client);
@@ -98,6 +112,31 @@ export class PgSession {
     };
   }
 
+  /**
+   * Reached PostgreSQL through a pooler (PgBouncer): the backend may change between
+   * transactions, so state outside a transaction is not promised to persist.
+   */
+  get viaPooler(): boolean {
+    return this.#viaPooler === true;
+  }
+
+  /**
+   * Read-only or the statement timeout must be enforced on each transaction (guard.ts), since
+   * behind a pooler a setting of one physical connection says nothing about the next
+   * transaction's backend.
+   */
+  get perTransaction(): boolean {
+    return this.#enforces && this.#viaPooler === true;
+  }
+
+  /**
+   * How many sessions (pinned backends) the pool lends at once: its `poolMax - 1` clients less
+   * one that stays for unpinned queries, so `poolMax - 2` (none below poolMax 3).
+   */
+  get sessionLimit(): number {
+    return Math.max(0, this.config.options.poolMax - 2);
+  }
+
   mapOptions(): MapOptions {
     return { target: `${this.config.host}:${this.config.port}`, secret: this.#password };
   }
@@ -119,10 +158,11 @@ export class PgSession {
       const ssl = await withTlsFallback(
         plan,
         () => this.#state === 'opening',
-        async (s) => {
-          if (max > 1) this.#res.control = await this.#connectControl(s);
-          else await this.#openPool(s, 1);
-        },
+        (s) =>
+          this.#unlessOptionsRefused(async () => {
+            if (max > 1) this.#res.control = await this.#connectControl(s);
+            else await this.#openPool(s, 1);
+          }),
       );
       if (max > 1) await this.#openPool(ssl, max - 1);
       this.#checkStillOpening(signal);
@@ -142,6 +182,21 @@ export class PgSession {
     } finally {
       clearTimeout(timer);
       signal.removeEventListener('abort', stop);
+    }
+  }
+
+  /**
+   * PgBouncer refuses startup `options` unless told to ignore them; the first connection then
+   * goes again without them, and the settings are enforced per transaction instead (the
+   * verification of that connection finds the pooler, see client.ts).
+   */
+  async #unlessOptionsRefused(connect: () => Promise<void>): Promise<void> {
+    try {
+      await connect();
+    } catch (error) {
+      if (!this.#startupOptions || !refusesStartupOptions(error)) throw error;
+      this.#startupOptions = false;
+      await connect();
     }
   }
 
