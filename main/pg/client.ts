@@ -72,7 +72,12 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
     #usable = false;
 
     constructor(config: pg.ClientConfig) {
-      super(hooks.startupOptions() ? config : { ...config, options: undefined });
+      // pg-pool keeps `password` non-enumerable on the config it passes: a spread would drop it.
+      super(
+        hooks.startupOptions()
+          ? config
+          : { ...config, password: config.password, options: undefined },
+      );
       // Always listened to: an 'error' without a listener kills the process, and pg-pool
       // removes its own listener while a client is checked out.
       this.on('error', (error: Error) => {
