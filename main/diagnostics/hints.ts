@@ -1,6 +1,7 @@
 import type { ConnectionConfig } from '../../machines/config.ts';
 import type { TestStageName } from '../../machines/diagnostics.types.ts';
 import type { TuskError } from '../../machines/errors.ts';
+import { POOLER_DETAIL } from '../pg/errors.ts';
 
 /*
  * What the user can do about a failed stage, in plain words. Keyed by the stage and the error's
@@ -109,6 +110,8 @@ const tls: Hint = (error, c) => {
 };
 
 const auth: Hint = (error, c) => {
+  // PgBouncer's own refusals carry a hint in the pooler's terms (main/pg/errors.ts).
+  if (error.detail === POOLER_DETAIL && error.hint) return error.hint;
   switch (error.code) {
     case '28P01':
       return `Wrong password for user ${c.username}, or the keyring holds an old one`;

@@ -35,9 +35,7 @@ describe.each(bouncerModes)('statement timeout through PgBouncer, %s pooling', (
     const { sessionId } = await service.openSession(config.id);
     await service.query(config.id, 'begin', [], { sessionId });
     await service.query(config.id, 'select 1', [], { sessionId });
-    const slow = await rejection(
-      service.query(config.id, 'select pg_sleep(3)', [], { sessionId }),
-    );
+    const slow = await rejection(service.query(config.id, 'select pg_sleep(3)', [], { sessionId }));
     expect(slow.code).toBe('57014');
     expect(service.sessionsOf(config.id)).toMatchObject([{ transaction: 'failed' }]);
     await service.query(config.id, 'rollback', [], { sessionId });
