@@ -30,7 +30,10 @@ export class PinnedSession {
   readonly #changed: () => void;
   /** The end of the FIFO: every statement waits for the one sent before it. */
   #tail: Promise<unknown> = Promise.resolve();
-  #busy = 0;
+  /** Statements sent and not answered yet (the view's `busy`). */
+  #pending = 0;
+  /** One of them is on the wire now (what a cancel is for). */
+  #running = false;
   #lost: TuskError | null = null;
   #closing: Promise<void> | null = null;
   /** A cancel in flight: the next statement waits for it, so it cannot cancel that one. */
@@ -60,7 +63,7 @@ export class PinnedSession {
     return {
       sessionId: this.sessionId,
       transaction: this.#lost ? 'lost' : statusWords[status ?? 'I'],
-      busy: this.#busy > 0,
+      busy: this.#pending > 0,
       statePersists: !this.owner.viaPooler,
     };
   }
@@ -68,8 +71,13 @@ export class PinnedSession {
   /** Queues one statement behind those sent before it. */
   query(sql: string, params: readonly unknown[] = []): Promise<QueryResultView> {
     const values = params.length > 0 ? [...params] : undefined;
+    this.#pending++;
+    this.#changed();
     const run = this.#tail.then(() => this.#run(sql, values));
-    this.#tail = run.catch(() => undefined);
+    this.#tail = run.catch(() => undefined).finally(() => {
+      this.#pending--;
+      this.#changed();
+    });
     return run;
   }
 
@@ -77,8 +85,7 @@ export class PinnedSession {
     if (this.#cancelling) await this.#cancelling;
     if (this.#lost) throw this.#lost;
     if (this.#closing) throw closedError();
-    this.#busy++;
-    this.#changed();
+    this.#running = true;
     try {
       return toView(await execute(this.owner, this.#client, sql, values));
     } catch (error) {
@@ -92,14 +99,13 @@ export class PinnedSession {
       await this.#tusk.settled();
       throw explainMultiStatement(error) ?? mapped;
     } finally {
-      this.#busy--;
-      this.#changed();
+      this.#running = false;
     }
   }
 
   /** Sends a CancelRequest for the running statement, if any; resolves once it was delivered. */
   cancel(): Promise<void> {
-    if (this.#busy === 0 || this.#lost) return Promise.resolve();
+    if (!this.#running || this.#lost) return Promise.resolve();
     if (this.#cancelling) return this.#cancelling;
     const key = this.#tusk.cancelKey;
     if (!key) return Promise.resolve();
