@@ -74,10 +74,12 @@ export class PinnedSession {
     this.#pending++;
     this.#changed();
     const run = this.#tail.then(() => this.#run(sql, values));
-    this.#tail = run.catch(() => undefined).finally(() => {
-      this.#pending--;
-      this.#changed();
-    });
+    this.#tail = run
+      .catch(() => undefined)
+      .finally(() => {
+        this.#pending--;
+        this.#changed();
+      });
     return run;
   }
 
