@@ -165,11 +165,14 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
         });
         const row = result.rows[0];
         const pooled = Number(row.pid) !== (this as unknown as ClientInternals).processID;
-        if (!hooks.perTransaction(pooled)) {
+        const perTransaction = hooks.perTransaction(pooled);
+        if (!perTransaction) {
           const problem = checkSettings(row, hooks.expected);
           if (problem) throw problem;
         }
-        if (hooks.expected.readonly) this.#keepReadOnly();
+        // Behind a pooler a restoring SET would land on whichever server backend is next, and
+        // stay there for the pooler's other clients; each transaction is read-only anyway.
+        if (hooks.expected.readonly && !perTransaction) this.#keepReadOnly();
         this.#usable = true;
         return this;
       } catch (error) {

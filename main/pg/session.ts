@@ -299,7 +299,16 @@ export class PgSession {
       const [ro, st, app] = (Array.isArray(results) ? results : [results]).map(
         (r) => Object.values(r.rows[0] ?? {})[0] as string,
       );
-      return toSessionSettings(ro ?? '', st ?? '', app ?? '');
+      const shown = toSessionSettings(ro ?? '', st ?? '', app ?? '');
+      if (!this.perTransaction) return shown;
+      // The control connection's own settings say nothing behind a pooler: what every
+      // statement runs with is what guard.ts sets on its transaction.
+      const { readonly, statementTimeoutMs } = this.config.options;
+      return {
+        ...shown,
+        readonly: readonly || shown.readonly,
+        statementTimeoutMs: statementTimeoutMs ?? shown.statementTimeoutMs,
+      };
     } catch (error) {
       throw toTuskError(error, 'connect', this.mapOptions());
     }

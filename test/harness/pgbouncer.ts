@@ -39,6 +39,10 @@ export interface PgBouncer {
   readonly adminUser: string;
   /** The process is running (not whether it answers: see `serving`). */
   alive(): boolean;
+  /** Its process id while running. */
+  pid(): number | undefined;
+  /** Its directory (ini, auth_file, pid file); gone after dispose. */
+  readonly dir: string;
   /** Logs in as `user` through it and runs `select 1` within 2 s. */
   serving(user: string, database: string): Promise<boolean>;
   /** One admin console command, e.g. `SHOW SERVERS`; its rows. */
@@ -141,6 +145,8 @@ export async function startPgBouncer(opts: PgBouncerOptions): Promise<PgBouncer>
     poolMode: opts.poolMode,
     adminUser,
     alive: () => child !== undefined && isAlive(child),
+    pid: () => (child && isAlive(child) ? child.pid : undefined),
+    dir: base,
     async serving(user, database) {
       const client = connectAs(user, database);
       client.on('error', () => undefined);
