@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TuskError } from '../../../machines/errors.ts';
 import type { PoolMode } from '../../../test/harness/pgbouncer.ts';
-import { rejection, startService } from '../../test/helpers.ts';
+import { actorOf, rejection, startService } from '../../test/helpers.ts';
 import { poolerPerFile } from './helpers.ts';
 
 describe.each([
