@@ -42,6 +42,19 @@ describe('closeSession', () => {
     await service.closeSession(sessionId);
   });
 
+  it("resets the backend to the connection's own settings, not the server's defaults", async () => {
+    const { service } = await startService();
+    const config = configFor(server, { options: { poolMax: 3, statementTimeoutMs: 1234 } });
+    await service.connect(config, { password: server.password });
+    const { sessionId } = await service.openSession(config.id);
+    await service.query(config.id, 'set statement_timeout = 0', [], { sessionId });
+    await service.closeSession(sessionId);
+    const shown = await Promise.all(
+      Array.from({ length: 6 }, () => service.query(config.id, 'show statement_timeout')),
+    );
+    expect(shown.map((r) => r.rows[0]?.statement_timeout)).toEqual(Array(6).fill('1234ms'));
+  });
+
   it('cancels a running statement first', async () => {
     const { service } = await startService();
     const config = configFor(server);
