@@ -155,12 +155,10 @@ export async function createConnectionService(options: ConnectionServiceOptions)
     effects.oneOffPasswords.delete(id);
     const ref = child(id);
     if (!ref) return;
-    // Sessions first: each rolls back and gives its backend back (bounded, never rejects), so
-    // the polite close below finds none of them idle in a transaction or mid-statement.
-    await pinned.closeAllOf(id);
     manager.send({ type: 'DISCONNECT', connectionId: id });
     await waitFor(ref, (s) => s.matches({ disconnected: 'closed' }), { timeout: Infinity });
-    // One opened meanwhile ended with the connection; it goes too.
+    // The close cancelled their statements and ended their backends (the server rolled back
+    // what was open), within connectTimeoutSec even on a dead network; now they go.
     await pinned.closeAllOf(id);
   }
 

@@ -57,6 +57,11 @@ export interface TuskClient extends pg.Client {
   readonly cancelKey: { pid: number; secret: number } | null;
   /** Closes the socket at once: no goodbye, running queries fail now. */
   destroy(): void;
+  /**
+   * Destroys it on purpose (a session's backend that would not come clean): its end is not the
+   * connection's loss, so the session is not replaced for it.
+   */
+  discard(): void;
 }
 
 /**
@@ -119,6 +124,11 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
 
     destroy(): void {
       this.connection.stream.destroy();
+    }
+
+    discard(): void {
+      this.#usable = false;
+      this.destroy();
     }
 
     override connect(): Promise<pg.Client>;

@@ -7,6 +7,7 @@ import { toTuskError } from './errors.ts';
 import { explainMultiStatement } from './guard.ts';
 import { execute, type QueryResultView, toView } from './query.ts';
 import type { PgSession } from './session.ts';
+import { withDeadline } from './timing.ts';
 
 const statusWords: Record<'I' | 'T' | 'E', TransactionStatus> = {
   I: 'idle',
@@ -133,21 +134,41 @@ export class PinnedSession {
   }
 
   async #close(): Promise<void> {
+    // Each step is bounded: on a blackholed network no answer ever comes, and closing must end.
+    const ms = this.owner.config.options.connectTimeoutSec * 1000;
+    const noAnswer = new Error('no answer in time');
+    const late = () => noAnswer;
     await this.cancel();
-    await this.#tail;
+    const answered = await withDeadline(this.#tail, ms, late).then(
+      () => true,
+      () => false,
+    );
     this.#unwatch();
     if (this.#lost) return this.#release(false);
+    // Destroyed rather than ended: a goodbye on a dead network would wait as long again.
+    if (!answered) return this.#discard();
     let clean = !this.owner.viaPooler && this.owner.usable;
     if (clean) {
       try {
-        if (this.#tusk.transactionStatus !== 'I') await this.#client.query('ROLLBACK');
-        await this.#client.query('DISCARD ALL');
+        await withDeadline(this.#reset(), ms, late);
         clean = this.#tusk.transactionStatus === 'I';
-      } catch {
+      } catch (error) {
+        if (error === noAnswer) return this.#discard();
         clean = false;
       }
     }
+    // Not clean: pg-pool ends it (a polite goodbye) instead of keeping it.
     this.#release(clean);
+  }
+
+  #discard(): void {
+    this.#tusk.discard();
+    this.#release(false);
+  }
+
+  async #reset(): Promise<void> {
+    if (this.#tusk.transactionStatus !== 'I') await this.#client.query('ROLLBACK');
+    await this.#client.query('DISCARD ALL');
   }
 
   #release(clean: boolean): void {

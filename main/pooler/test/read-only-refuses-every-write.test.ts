@@ -70,6 +70,8 @@ describe.each([
       const { service } = await startService();
       const config = fx.config({ options: { readonly: true, poolMax: 4 } });
       await service.connect(config, { password: fx.password });
+      // What the UI shows is what every statement runs with, not the control backend's default.
+      expect(actorOf(service, config.id)?.getSnapshot().context.session?.readonly).toBe(true);
       const read = await service.query(
         config.id,
         'select count(*)::int as n from t where x > $1',
