@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
 import { TuskError } from '../../machines/errors.ts';
 import type { SessionView } from '../../machines/views.ts';
 import { PinnedSession } from './pinned.ts';
@@ -12,6 +13,7 @@ import type { PgSession } from './session.ts';
 export class SessionTable {
   readonly #byId = new Map<string, PinnedSession>();
   readonly #listeners = new Set<(connectionId: string) => void>();
+  readonly #opening = new Map<PgSession, number>();
 
   /**
    * Pins one pooled backend of `owner`. More than `owner.sessionLimit` at once fails at once;
@@ -19,11 +21,16 @@ export class SessionTable {
    */
   async open(owner: PgSession): Promise<PinnedSession> {
     const limit = owner.sessionLimit;
-    const held = this.#of(owner.connectionId).filter((s) => s.owner === owner).length;
-    if (held >= limit) throw tooMany(owner, limit);
+    // Opens still waiting for their backend count too, so a burst of them fails at once.
+    const opening = this.#opening.get(owner) ?? 0;
+    if (this.#held(owner) + opening >= limit) throw tooMany(owner, limit);
+    this.#opening.set(owner, opening + 1);
     const sec = owner.config.options.connectTimeoutSec;
     const timeout = AbortSignal.timeout(sec * 1000);
-    const client = await acquire(owner, timeout).catch((error) => {
+    let client: pg.PoolClient;
+    try {
+      client = await acquire(owner, timeout);
+    } catch (error) {
       if (timeout.aborted && owner.usable) {
         throw new TuskError({
           kind: 'ConnectionTimeout',
@@ -31,11 +38,10 @@ export class SessionTable {
         });
       }
       throw error;
-    });
-    // Another open may have won the race for the last slot while this one waited.
-    if (this.#of(owner.connectionId).filter((s) => s.owner === owner).length >= limit) {
-      client.release();
-      throw tooMany(owner, limit);
+    } finally {
+      const left = (this.#opening.get(owner) ?? 1) - 1;
+      if (left > 0) this.#opening.set(owner, left);
+      else this.#opening.delete(owner);
     }
     const id = randomUUID();
     const session = new PinnedSession(id, owner, client, () => this.#emit(owner.connectionId));
@@ -68,6 +74,10 @@ export class SessionTable {
   onChange(listener: (connectionId: string) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  #held(owner: PgSession): number {
+    return this.#of(owner.connectionId).filter((s) => s.owner === owner).length;
   }
 
   #of(connectionId: string): PinnedSession[] {

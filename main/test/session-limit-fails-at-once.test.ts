@@ -25,6 +25,21 @@ describe('how many sessions a connection allows', () => {
     await service.openSession(config.id);
   });
 
+  it('a burst of opens gets exactly the limit, the rest refused at once', {
+    timeout: 5_000,
+  }, async () => {
+    const { service } = await startService();
+    const config = configFor(server, { options: { poolMax: 6, connectTimeoutSec: 30 } });
+    await service.connect(config, { password: server.password });
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, () => service.openSession(config.id)),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(4);
+    const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason.code] : []));
+    expect(refused).toEqual(Array(8).fill('SESSION_LIMIT'));
+    expect(service.sessionsOf(config.id)).toHaveLength(4);
+  });
+
   it('with poolMax 2 there is none to spare, and the error says what to raise', async () => {
     const { service } = await startService();
     const config = configFor(server, { options: { poolMax: 2, connectTimeoutSec: 30 } });
