@@ -124,9 +124,10 @@ export class PinnedSession {
   /**
    * Gives the backend back, with nothing of this session on it: a running statement is
    * cancelled, an open transaction rolled back, and `DISCARD ALL` drops SET, prepared
-   * statements and temporary tables. Behind a pooler (or if any of that fails) the connection
-   * is destroyed instead: there DISCARD ALL could reach some other backend. Never rejects;
-   * resolves for a lost session too.
+   * statements and temporary tables. Behind a pooler, or if any of that fails, the connection
+   * is ended instead (there DISCARD ALL could reach some other server backend, and PgBouncer
+   * resets the server itself when its client leaves); one that does not answer within
+   * connectTimeoutSec is destroyed. Never rejects; resolves for a lost session too.
    */
   close(): Promise<void> {
     this.#closing ??= this.#close();
