@@ -70,8 +70,22 @@ export async function runQuery(
   }
   // No backend goes back to the pool inside a transaction: the next query would run in it.
   if (client.getTransactionStatus() !== 'I') throw await leftOpen(client);
+  if (setsSessionState(result) && !session.perTransaction) {
+    // On any backend, a SET would hold for whichever later queries land there (1 in poolMax-1):
+    // outside a session it holds for none. DISCARD ALL goes back to the startup settings.
+    client.release((await resetBackend(client, 'DISCARD ALL')) ? undefined : true);
+    return toView(result);
+  }
   client.release();
   return toView(result);
+}
+
+/** Commands whose effect outlives the statement on its backend. */
+const sessionState = new Set(['SET', 'RESET', 'PREPARE']);
+
+function setsSessionState(result: pg.QueryResult | pg.QueryResult[]): boolean {
+  if (!Array.isArray(result)) return sessionState.has(result.command);
+  return result.some((r) => sessionState.has(r.command));
 }
 
 /** A console shows the last result of a multi-statement text (one result per statement). */
@@ -101,7 +115,7 @@ export function execute(
  * it is gone. A transaction across statements needs a session (openSession).
  */
 async function leftOpen(client: pg.PoolClient): Promise<TuskError> {
-  const rolledBack = await rollback(client);
+  const rolledBack = await resetBackend(client);
   client.release(rolledBack ? undefined : true);
   return new TuskError({
     kind: 'QueryFailed',
@@ -112,10 +126,10 @@ async function leftOpen(client: pg.PoolClient): Promise<TuskError> {
   });
 }
 
-/** ROLLBACK on a backend that is still usable; false if it is not (the caller destroys it). */
-async function rollback(client: pg.ClientBase): Promise<boolean> {
+/** ROLLBACK (or `sql`) on a backend still usable, back to idle; false if not (then it is dropped). */
+async function resetBackend(client: pg.ClientBase, sql = 'ROLLBACK'): Promise<boolean> {
   try {
-    await client.query('ROLLBACK');
+    await client.query(sql);
     return client.getTransactionStatus() === 'I';
   } catch {
     return false;
@@ -186,7 +200,7 @@ async function failed(
   if (statementError && !session.closed) {
     // `BEGIN; SELECT 1/0` leaves a failed transaction: gone, but not for the next query.
     await (client as unknown as TuskClient).settled();
-    const clean = client.getTransactionStatus() === 'I' || (await rollback(client));
+    const clean = client.getTransactionStatus() === 'I' || (await resetBackend(client));
     client.release(clean ? undefined : true);
     return explainMultiStatement(error) ?? toTuskError(error, 'established', session.mapOptions());
   }
