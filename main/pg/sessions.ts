@@ -85,7 +85,13 @@ export class SessionTable {
   }
 
   #emit(connectionId: string): void {
-    for (const listener of [...this.#listeners]) listener(connectionId);
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(connectionId);
+      } catch {
+        // A view that fails to update must not fail the statement that changed it.
+      }
+    }
   }
 }
 
