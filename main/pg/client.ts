@@ -5,8 +5,10 @@ import { type MapOptions, toTuskError } from './errors.ts';
 import {
   checkSettings,
   type ExpectedSettings,
+  enforcesAnything,
   expectedSettings,
   startupOptions,
+  transactionSql,
   VERIFY_SQL,
 } from './settings.ts';
 import type { TlsPlan } from './tls.ts';
@@ -161,6 +163,33 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
       );
     }
 
+    /**
+     * Behind a pooler the settings ride on a transaction per statement (guard.ts): one is tried
+     * now, so a pooler that allows none (PgBouncer's statement pooling, which then drops the
+     * client) refuses the connect with a reason instead of failing every statement later.
+     */
+    async #tryTransaction(): Promise<void> {
+      try {
+        await this.query(transactionSql(hooks.expected).begin);
+        await this.query('COMMIT');
+      } catch (error) {
+        const message = (error as { message?: unknown } | null)?.message;
+        if (typeof message !== 'string' || !message.includes('statement pooling')) throw error;
+        throw new TuskError(
+          {
+            kind: 'ConnectionFailed',
+            code: '08P01',
+            message:
+              'The connection pooler runs in statement pooling mode, which allows no transaction ' +
+              'blocks, so read-only and the statement timeout cannot be enforced through it. ' +
+              'Use session or transaction pooling for this database (PgBouncer: pool_mode), ' +
+              'connect to PostgreSQL directly, or turn off read-only and the statement timeout.',
+          },
+          { cause: error },
+        );
+      }
+    }
+
     async #connectVerified(): Promise<pg.Client> {
       let timedOut = false;
       const timer = setTimeout(() => {
@@ -179,6 +208,8 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
         if (!perTransaction) {
           const problem = checkSettings(row, hooks.expected);
           if (problem) throw problem;
+        } else if (enforcesAnything(hooks.expected)) {
+          await this.#tryTransaction();
         }
         // Behind a pooler a restoring SET would land on whichever server backend is next, and
         // stay there for the pooler's other clients; each transaction is read-only anyway.

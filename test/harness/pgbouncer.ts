@@ -18,7 +18,7 @@ const BINARY = process.env.TUSK_PGBOUNCER ?? '/usr/sbin/pgbouncer';
 /** PgBouncer's own console: `SHOW POOLS`, `RECONNECT`, ... */
 export const ADMIN_DATABASE = 'pgbouncer';
 
-export type PoolMode = 'session' | 'transaction';
+export type PoolMode = 'session' | 'transaction' | 'statement';
 
 export interface PgBouncerOptions {
   /** The PostgreSQL server behind it. */

@@ -101,4 +101,4 @@ export async function running(fixture: PoolerFixture, marker: string): Promise<n
   return rows[0].n as number;
 }
 
-export const bouncerModes: PoolMode[] = ['session', 'transaction'];
+export const bouncerModes = ['session', 'transaction'] as const satisfies PoolMode[];
