@@ -124,7 +124,7 @@ const auth: Hint = (error, c) => {
     case '57P03':
       return 'The server is starting up, shutting down or in recovery; try again shortly';
     case 'SETTINGS_NOT_APPLIED':
-      return 'Something between here and PostgreSQL (a pooler such as PgBouncer in transaction mode) drops startup options; connect to PostgreSQL directly, or turn off read-only and the statement timeout';
+      return 'Something between here and PostgreSQL drops startup options without showing itself as a pooler (PgBouncer is recognised, and there the settings are enforced per transaction); connect to PostgreSQL directly, or turn off read-only and the statement timeout';
   }
   if (error.kind === 'AuthFailed') {
     return `The server wants a password for user ${c.username}: enter one, or save it in the keyring`;
