@@ -17,6 +17,7 @@ import {
   connectionActorId,
   managerMachine,
 } from '../machines/manager.machine.ts';
+import type { SessionView } from '../machines/views.ts';
 import { type CredentialStore, createKeytarStore } from './credentials/index.ts';
 import { runConnectionTest } from './diagnostics/test-connection.ts';
 import {
@@ -25,6 +26,7 @@ import {
   type QueryResultView,
   readPassword,
   runQuery,
+  SessionTable,
 } from './pg/index.ts';
 import {
   defaultPgFilesContext,
@@ -64,6 +66,13 @@ const ConnectOptionsSchema = z
   .object({ password: z.string({ error: 'password must be text' }).optional() })
   .optional();
 const IdSchema = z.uuid({ error: 'connectionId must be a UUID' });
+const SessionIdSchema = z
+  .string({ error: 'sessionId must be text' })
+  .min(1, { error: 'sessionId is empty' });
+const QueryOptionsSchema = z
+  .object({ sessionId: SessionIdSchema.optional() }, { error: 'query options must be an object' })
+  .strict()
+  .optional();
 const QuerySchema = z.object({
   sql: z.string({ error: 'sql must be text' }).trim().min(1, { error: 'sql is empty' }),
   params: z.array(z.unknown(), { error: 'params must be an array' }).default([]),
@@ -88,6 +97,7 @@ export async function createConnectionService(options: ConnectionServiceOptions)
     options.inspect ? { inspect: options.inspect } : {},
   );
   manager.start();
+  const pinned = new SessionTable();
   let closed = false;
 
   // A corrupt file must not keep the app from starting: ad hoc connections still work, and
@@ -162,6 +172,9 @@ export async function createConnectionService(options: ConnectionServiceOptions)
     if (!ref) return;
     manager.send({ type: 'DISCONNECT', connectionId: id });
     await waitFor(ref, (s) => s.matches({ disconnected: 'closed' }), { timeout: Infinity });
+    // The close cancelled their statements and ended their backends (the server rolled back
+    // what was open), within connectTimeoutSec even on a dead network; now they go.
+    await pinned.closeAllOf(id);
   }
 
   /**
@@ -218,8 +231,14 @@ export async function createConnectionService(options: ConnectionServiceOptions)
     await credentials.deleteAll(id);
   }
 
-  async function query(connectionId: unknown, sql: unknown, params?: unknown) {
+  async function query(
+    connectionId: unknown,
+    sql: unknown,
+    params?: unknown,
+    opts?: unknown,
+  ): Promise<QueryResultView> {
     ensureOpen();
+    if (opts !== undefined) return sessionQuery(connectionId, sql, params, opts);
     const { id, ref, statement } = queryArguments(connectionId, sql, params);
     if (!ref) throw new TuskError({ kind: 'NotConnected', message: 'Unknown connection' });
     const waitMs = ref.getSnapshot().context.config.options.connectTimeoutSec * 1000;
@@ -232,6 +251,47 @@ export async function createConnectionService(options: ConnectionServiceOptions)
           return await runQuery(session, statement.sql, statement.params);
         } catch (error) {
           // NotConnected here means the query was never sent: wait for the reconnect, retry.
+          if (!(error instanceof TuskError) || error.kind !== 'NotConnected') throw error;
+        }
+      }
+      await untilUsable(ref, id, deadline);
+    }
+  }
+
+  /** A statement on a session's backend, after those sent before it; never retried elsewhere. */
+  async function sessionQuery(
+    connectionId: unknown,
+    sql: unknown,
+    params: unknown,
+    opts: unknown,
+  ): Promise<QueryResultView> {
+    const { sessionId } = parseWith(QueryOptionsSchema, opts, 'query options') ?? {};
+    const { id, statement } = queryArguments(connectionId, sql, params);
+    if (sessionId === undefined) return query(id, statement.sql, statement.params);
+    const session = pinned.get(sessionId);
+    if (!session || session.connectionId !== id) {
+      throw new TuskError({
+        kind: 'InvalidInput',
+        field: 'sessionId',
+        message: 'No open session of this connection has that sessionId (closed, or never opened)',
+      });
+    }
+    return session.query(statement.sql, statement.params);
+  }
+
+  /** Pins one backend of a connected connection; waits for a reconnect like a query does. */
+  async function openSession(connectionId: unknown): Promise<{ sessionId: string }> {
+    ensureOpen();
+    const id = parseWith(IdSchema, connectionId, 'connectionId');
+    const ref = child(id);
+    if (!ref) throw new TuskError({ kind: 'NotConnected', message: 'Unknown connection' });
+    const deadline = Date.now() + ref.getSnapshot().context.config.options.connectTimeoutSec * 1000;
+    for (;;) {
+      const session = effects.sessions.get(id);
+      if (session?.usable && ref.getSnapshot().hasTag('usable')) {
+        try {
+          return { sessionId: (await pinned.open(session)).sessionId };
+        } catch (error) {
           if (!(error instanceof TuskError) || error.kind !== 'NotConnected') throw error;
         }
       }
@@ -301,7 +361,29 @@ export async function createConnectionService(options: ConnectionServiceOptions)
     testConnection,
     saveConnection,
     deleteConnection,
-    query: query as (id: string, sql: string, params?: unknown[]) => Promise<QueryResultView>,
+    query: query as (
+      id: string,
+      sql: string,
+      params?: unknown[],
+      opts?: { sessionId?: string },
+    ) => Promise<QueryResultView>,
+    openSession,
+    /** Rolls back, resets and gives the backend back; resolves for a lost or unknown session. */
+    async closeSession(sessionId: unknown): Promise<void> {
+      await pinned.close(parseWith(SessionIdSchema, sessionId, 'sessionId'));
+    },
+    /** A CancelRequest for the session's running statement; resolves when it was delivered. */
+    async cancel(sessionId: unknown): Promise<void> {
+      await pinned.get(parseWith(SessionIdSchema, sessionId, 'sessionId'))?.cancel();
+    },
+    /** The connection's open sessions, for its view (machines/views.ts ConnectionView.sessions). */
+    sessionsOf(connectionId: string): SessionView[] {
+      return pinned.viewsOf(connectionId);
+    },
+    /** Called with a connection id whenever one of its sessions opens, changes or closes. */
+    onSessionsChange(listener: (connectionId: string) => void): () => void {
+      return pinned.onChange(listener);
+    },
     async listConnections(): Promise<{ config: ConnectionConfig; status: ConnectionStatus }[]> {
       const configs = await store.listConnections();
       // A file that was corrupt at start and has been repaired since: its connections get their

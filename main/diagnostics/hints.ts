@@ -1,6 +1,7 @@
 import type { ConnectionConfig } from '../../machines/config.ts';
 import type { TestStageName } from '../../machines/diagnostics.types.ts';
 import type { TuskError } from '../../machines/errors.ts';
+import { POOLER_DETAIL } from '../pg/errors.ts';
 
 /*
  * What the user can do about a failed stage, in plain words. Keyed by the stage and the error's
@@ -109,6 +110,8 @@ const tls: Hint = (error, c) => {
 };
 
 const auth: Hint = (error, c) => {
+  // PgBouncer's own refusals carry a hint in the pooler's terms (main/pg/errors.ts).
+  if (error.detail === POOLER_DETAIL && error.hint) return error.hint;
   switch (error.code) {
     case '28P01':
       return `Wrong password for user ${c.username}, or the keyring holds an old one`;
@@ -123,7 +126,7 @@ const auth: Hint = (error, c) => {
     case 'TARGET_MISMATCH':
       return `${where(c)} is up, but its role does not fit target_session_attrs=${c.options.targetSessionAttrs}: list the host that has that role, or change the target`;
     case 'SETTINGS_NOT_APPLIED':
-      return 'Something between here and PostgreSQL (a pooler such as PgBouncer in transaction mode) drops startup options; connect to PostgreSQL directly, or turn off read-only and the statement timeout';
+      return 'Something between here and PostgreSQL drops startup options without showing itself as a pooler (PgBouncer is recognised, and there the settings are enforced per transaction); connect to PostgreSQL directly, or turn off read-only and the statement timeout';
   }
   if (error.kind === 'AuthFailed') {
     return `The server wants a password for user ${c.username}: enter one, save it in the keyring, or add it to ~/.pgpass`;

@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import { TuskError } from '../../machines/errors.ts';
 import type { CommandName, CommandResult, commandArgs } from '../../machines/ipc.ts';
 import type { ConnectionService } from '../service.ts';
 import type { FullViews } from '../views/index.ts';
@@ -26,8 +25,8 @@ const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 /**
  * The command table of DESIGN.md: each command of machines/ipc.ts and the service method it
  * calls. Args arrive already parsed by the command's strict schema (see dispatch.ts); a void
- * method answers null. A command of the contract that is not here yet (the sessions:
- * open_session, close_session, cancel) is refused by the dispatcher as not available.
+ * method answers null. A command of the contract that is not here (demo_fault, which only
+ * the hosts that run the demo add) is refused by the dispatcher as not available.
  */
 export const commandTable = {
   connect: async ({ service }, { config, password }) => service.connect(config, { password }),
@@ -61,15 +60,23 @@ export const commandTable = {
     await service.deleteGroup(groupId);
     return null;
   },
-  query: async ({ service }, { connectionId, sql, params, sessionId }) => {
-    if (sessionId !== undefined) {
-      throw new TuskError({
-        kind: 'InvalidInput',
-        field: 'sessionId',
-        message: 'Invalid query arguments: sessionId: sessions are not available in this build',
-      });
-    }
-    return plain(await service.query(connectionId, sql, params));
+  query: async ({ service }, { connectionId, sql, params, sessionId }) =>
+    plain(
+      await service.query(
+        connectionId,
+        sql,
+        params,
+        sessionId === undefined ? undefined : { sessionId },
+      ),
+    ),
+  open_session: ({ service }, { connectionId }) => service.openSession(connectionId),
+  close_session: async ({ service }, { sessionId }) => {
+    await service.closeSession(sessionId);
+    return null;
+  },
+  cancel: async ({ service }, { sessionId }) => {
+    await service.cancel(sessionId);
+    return null;
   },
   get_views: async ({ views }) => views.full(),
   parse_connection_string: async ({ service }, { text }) => service.parseConnectionString(text),

@@ -9,6 +9,12 @@ const CANCEL_REQUEST_CODE = 80877102;
  * did before v17): the server accepts it without TLS, and it carries only the pid and the
  * per-backend cancel key, never a credential. Failures are ignored: a cancel is best effort, and
  * the caller ends or destroys the client afterwards anyway.
+ *
+ * The packet is written and the socket left open until the far end closes it: PostgreSQL closes
+ * at once, but PgBouncer forwards the request over a server connection of its own first. Ending
+ * our side right after the packet (`socket.end(packet)`) makes PgBouncer 1.18 see EOF on a
+ * cancel in flight: it drops the request, and in a probe one such cancel made it exit with
+ * `disconnect_client(): bad client state`, cutting off every client of that pooler.
  */
 export function sendCancelRequest(
   host: string,
@@ -38,7 +44,7 @@ export function sendCancelRequest(
       packet.writeInt32BE(CANCEL_REQUEST_CODE, 4);
       packet.writeInt32BE(key.pid, 8);
       packet.writeInt32BE(key.secret, 12);
-      socket.end(packet);
+      socket.write(packet);
     });
   });
 }

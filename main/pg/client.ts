@@ -5,8 +5,10 @@ import { type MapOptions, toTuskError } from './errors.ts';
 import {
   checkSettings,
   type ExpectedSettings,
+  enforcesAnything,
   expectedSettings,
   startupOptions,
+  transactionSql,
   VERIFY_SQL,
 } from './settings.ts';
 import type { TlsPlan } from './tls.ts';
@@ -15,6 +17,15 @@ import type { TlsPlan } from './tls.ts';
 export interface ClientHooks {
   expected: ExpectedSettings;
   connectTimeoutMs: number;
+  /** False once a pooler refused startup `options`: later connections go without them. */
+  startupOptions(): boolean;
+  /**
+   * Told whether this connection reached PostgreSQL through a pooler (its BackendKeyData pid is
+   * not the backend's); answers whether the session enforces the settings per transaction, in
+   * which case this connection's own settings are not checked (the pooler may hand each
+   * transaction to another backend, so they would prove nothing).
+   */
+  perTransaction(pooled: boolean): boolean;
   mapOptions(): MapOptions;
   /** Every client, from construction on, so a close can reach sockets that are still connecting. */
   track(client: TuskClient): void;
@@ -36,10 +47,23 @@ export interface TuskClient extends pg.Client {
   readonly usable: boolean;
   /** A query is on the wire (or queued) and its answer has not come back. */
   readonly busy: boolean;
+  /** From the last ReadyForQuery: 'I' idle, 'T' in a transaction, 'E' in a failed one. */
+  readonly transactionStatus: 'I' | 'T' | 'E' | null;
+  /**
+   * Resolves once the server is ready for the next query (ReadyForQuery), so that
+   * `transactionStatus` is current; or once the connection ends. pg calls a query's callback
+   * with an error on ErrorResponse, before that ReadyForQuery.
+   */
+  settled(): Promise<void>;
   /** Backend pid and cancel key, for a CancelRequest. */
   readonly cancelKey: { pid: number; secret: number } | null;
   /** Closes the socket at once: no goodbye, running queries fail now. */
   destroy(): void;
+  /**
+   * Destroys it on purpose (a session's backend that would not come clean): its end is not the
+   * connection's loss, so the session is not replaced for it.
+   */
+  discard(): void;
 }
 
 /**
@@ -55,7 +79,12 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
     #usable = false;
 
     constructor(config: pg.ClientConfig) {
-      super(config);
+      // pg-pool keeps `password` non-enumerable on the config it passes: a spread would drop it.
+      super(
+        hooks.startupOptions()
+          ? config
+          : { ...config, password: config.password, options: undefined },
+      );
       // Always listened to: an 'error' without a listener kills the process, and pg-pool
       // removes its own listener while a client is checked out.
       this.on('error', (error: Error) => {
@@ -72,6 +101,24 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
       return this.#usable && (this as unknown as ClientInternals).readyForQuery === false;
     }
 
+    get transactionStatus(): 'I' | 'T' | 'E' | null {
+      return this.getTransactionStatus();
+    }
+
+    settled(): Promise<void> {
+      if ((this as unknown as ClientInternals).readyForQuery !== false) return Promise.resolve();
+      return new Promise((resolve) => {
+        const done = () => {
+          this.connection.off('readyForQuery', done);
+          this.connection.off('end', done);
+          resolve();
+        };
+        // pg's own handler was attached first (at connect), so the status is set when this runs.
+        this.connection.on('readyForQuery', done);
+        this.connection.on('end', done);
+      });
+    }
+
     get cancelKey(): { pid: number; secret: number } | null {
       const { processID, secretKey } = this as unknown as ClientInternals;
       return processID != null && secretKey != null ? { pid: processID, secret: secretKey } : null;
@@ -79,6 +126,11 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
 
     destroy(): void {
       this.connection.stream.destroy();
+    }
+
+    discard(): void {
+      this.#usable = false;
+      this.destroy();
     }
 
     override connect(): Promise<pg.Client>;
@@ -111,6 +163,33 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
       );
     }
 
+    /**
+     * Behind a pooler the settings ride on a transaction per statement (guard.ts): one is tried
+     * now, so a pooler that allows none (PgBouncer's statement pooling, which then drops the
+     * client) refuses the connect with a reason instead of failing every statement later.
+     */
+    async #tryTransaction(): Promise<void> {
+      try {
+        await this.query(transactionSql(hooks.expected).begin);
+        await this.query('COMMIT');
+      } catch (error) {
+        const message = (error as { message?: unknown } | null)?.message;
+        if (typeof message !== 'string' || !message.includes('statement pooling')) throw error;
+        throw new TuskError(
+          {
+            kind: 'ConnectionFailed',
+            code: '08P01',
+            message:
+              'The connection pooler runs in statement pooling mode, which allows no transaction ' +
+              'blocks, so read-only and the statement timeout cannot be enforced through it. ' +
+              'Use session or transaction pooling for this database (PgBouncer: pool_mode), ' +
+              'connect to PostgreSQL directly, or turn off read-only and the statement timeout.',
+          },
+          { cause: error },
+        );
+      }
+    }
+
     async #connectVerified(): Promise<pg.Client> {
       let timedOut = false;
       const timer = setTimeout(() => {
@@ -120,10 +199,21 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
       timer.unref();
       try {
         await super.connect();
-        const result = await this.query(VERIFY_SQL);
-        const problem = checkSettings(result.rows[0], hooks.expected);
-        if (problem) throw problem;
-        if (hooks.expected.readonly) this.#keepReadOnly();
+        const result = await this.query(VERIFY_SQL).catch((error: unknown) => {
+          throw adminConsole(error) ?? error;
+        });
+        const row = result.rows[0];
+        const pooled = Number(row.pid) !== (this as unknown as ClientInternals).processID;
+        const perTransaction = hooks.perTransaction(pooled);
+        if (!perTransaction) {
+          const problem = checkSettings(row, hooks.expected);
+          if (problem) throw problem;
+        } else if (enforcesAnything(hooks.expected)) {
+          await this.#tryTransaction();
+        }
+        // Behind a pooler a restoring SET would land on whichever server backend is next, and
+        // stay there for the pooler's other clients; each transaction is read-only anyway.
+        if (hooks.expected.readonly && !perTransaction) this.#keepReadOnly();
         this.#usable = true;
         return this;
       } catch (error) {
@@ -144,6 +234,26 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
       }
     }
   };
+}
+
+/**
+ * PgBouncer's admin console answers SQL with `invalid command '...', use SHOW HELP;`. It is not a
+ * database: our own check query fails there, and so would every statement a user types.
+ */
+function adminConsole(error: unknown): TuskError | null {
+  const message = (error as { message?: unknown } | null)?.message;
+  if (typeof message !== 'string' || !message.includes('use SHOW HELP')) return null;
+  return new TuskError(
+    {
+      kind: 'ConnectionFailed',
+      code: '08P01',
+      message:
+        'This is PgBouncer\'s admin console (database "pgbouncer"), which takes only its own ' +
+        'commands (SHOW POOLS, RELOAD, ...), not SQL: Tusk cannot open it as a connection. ' +
+        'Use psql for the console, or connect to a database behind the pooler.',
+    },
+    { cause: error },
+  );
 }
 
 /** TCP keepalive on every socket; Node then probes each second (not configurable in Node 20). */

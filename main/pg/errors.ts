@@ -156,17 +156,80 @@ export function toTuskError(error: unknown, phase: ErrorPhase, opts: MapOptions 
   });
 }
 
+/**
+ * PgBouncer answers every failure of its own with SQLSTATE 08P01 (protocol violation), which
+ * alone would make a wrong password a non-retryable "protocol" error without a hint, and a full
+ * pooler as permanent as a bad password. Its messages say what happened; each gets the SQLSTATE
+ * PostgreSQL sends for the same situation, and a hint in the pooler's terms.
+ */
+const poolerMessages: { pattern: RegExp; code: string; hint: (m: RegExpExecArray) => string }[] = [
+  {
+    pattern: /^(SASL|password|"trust"|certificate|SCRAM) authentication failed/,
+    code: '28P01',
+    hint: () =>
+      "The connection pooler (PgBouncer) refused the login: check the password, and that the user is in the pooler's auth_file (or found by its auth_query)",
+  },
+  {
+    pattern: /^no such database: (.*)$/,
+    code: '3D000',
+    hint: (m) =>
+      `The connection pooler has no database "${m[1]}" in its [databases] section (and no \`*\` fallback): check the name, or add it to the pooler's configuration`,
+  },
+  {
+    pattern: /^database "(.*)" does not exist$/,
+    code: '3D000',
+    hint: (m) =>
+      `Database "${m[1]}" does not exist on the server behind the connection pooler; check the name (case matters) or create it`,
+  },
+  {
+    pattern: /^unsupported startup parameter: (\S+)/,
+    code: '08P01',
+    hint: (m) =>
+      `The connection pooler refuses the startup parameter ${m[1]}: add it to ignore_startup_parameters in the pooler's configuration, or connect to PostgreSQL directly`,
+  },
+  {
+    pattern: /^no more connections allowed \(max_client_conn\)/,
+    code: '53300',
+    hint: () =>
+      'The connection pooler is at its max_client_conn: close other clients of it, or raise max_client_conn',
+  },
+  {
+    pattern:
+      /server login has been failing|^pgbouncer cannot connect to server|\(server down\)|^query_wait_timeout/,
+    code: '08001',
+    hint: () =>
+      "The connection pooler cannot reach or log in to PostgreSQL just now (after a failed server login it waits server_login_retry seconds): check that the server is up, and the pooler's credentials for it",
+  },
+];
+
+/** A PgBouncer message recognised and re-coded by fromSqlstate (its `detail` says so). */
+export const POOLER_DETAIL = 'Sent by the connection pooler (PgBouncer) with SQLSTATE 08P01';
+
+function poolerMessage(message: string): { code: string; hint: string } | null {
+  for (const known of poolerMessages) {
+    const match = known.pattern.exec(message);
+    if (match) return { code: known.code, hint: known.hint(match) };
+  }
+  return null;
+}
+
 function fromSqlstate(
   e: PgLikeError,
-  code: string,
+  sent: string,
   message: string,
   phase: ErrorPhase,
   make: (data: TuskErrorData) => TuskError,
 ): TuskError {
-  const extra = {
+  let code = sent;
+  let extra: { detail?: string; hint?: string } = {
     ...(text(e.detail) ? { detail: text(e.detail) } : {}),
     ...(text(e.hint) ? { hint: text(e.hint) } : {}),
   };
+  const pooler = code === '08P01' ? poolerMessage(message) : null;
+  if (pooler) {
+    code = pooler.code;
+    extra = { detail: POOLER_DETAIL, hint: pooler.hint, ...extra };
+  }
   if (code === '28P01' || code === '28000') {
     return make({ kind: 'AuthFailed', code, message, ...extra });
   }

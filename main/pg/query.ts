@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { backoff } from '../../machines/backoff.ts';
 import { DEFAULTS } from '../../machines/config.ts';
 import { isRetryable, TuskError } from '../../machines/errors.ts';
+import type { TuskClient } from './client.ts';
 import {
   hasSqlstate,
   isConnectionSqlstate,
@@ -9,7 +10,9 @@ import {
   notConnected,
   toTuskError,
 } from './errors.ts';
+import { explainMultiStatement, runGuarded } from './guard.ts';
 import type { PgSession } from './session.ts';
+import { expectedSettings } from './settings.ts';
 import { sleep } from './timing.ts';
 
 export interface QueryField {
@@ -61,19 +64,76 @@ export async function runQuery(
   }
   let result: pg.QueryResult | pg.QueryResult[];
   try {
-    result = await send(client, sql, params.length > 0 ? [...params] : undefined);
+    result = await execute(session, client, sql, params.length > 0 ? [...params] : undefined);
   } catch (error) {
-    throw failed(session, client, error, options);
+    throw await failed(session, client, error, options);
+  }
+  // No backend goes back to the pool inside a transaction: the next query would run in it.
+  if (client.getTransactionStatus() !== 'I') throw await leftOpen(client);
+  if (setsSessionState(result) && !session.perTransaction) {
+    // On any backend, a SET would hold for whichever later queries land there (1 in poolMax-1):
+    // outside a session it holds for none. DISCARD ALL goes back to the startup settings.
+    client.release((await resetBackend(client, 'DISCARD ALL')) ? undefined : true);
+    return toView(result);
   }
   client.release();
-  // A multi-statement text (no parameters) answers with one result per statement; the last is
-  // what a console shows.
+  return toView(result);
+}
+
+/** Commands whose effect outlives the statement on its backend. */
+const sessionState = new Set(['SET', 'RESET', 'PREPARE']);
+
+function setsSessionState(result: pg.QueryResult | pg.QueryResult[]): boolean {
+  if (!Array.isArray(result)) return sessionState.has(result.command);
+  return result.some((r) => sessionState.has(r.command));
+}
+
+/** A console shows the last result of a multi-statement text (one result per statement). */
+export function toView(result: pg.QueryResult | pg.QueryResult[]): QueryResultView {
   const last = Array.isArray(result) ? result[result.length - 1] : result;
   return {
     rows: last?.rows ?? [],
     rowCount: last?.rowCount ?? null,
     fields: (last?.fields ?? []).map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })),
   };
+}
+
+/** One statement on `client`, enforced per transaction where the session needs it (guard.ts). */
+export function execute(
+  session: PgSession,
+  client: pg.ClientBase,
+  sql: string,
+  values: unknown[] | undefined,
+): Promise<pg.QueryResult | pg.QueryResult[]> {
+  if (!session.perTransaction) return send(client, sql, values);
+  return runGuarded(client as TuskClient, expectedSettings(session.config.options), sql, values);
+}
+
+/**
+ * An unpinned statement that left its backend in a transaction (`BEGIN`, or `BEGIN; INSERT ...`):
+ * it is rolled back before the backend is reused, and the caller is told, since what ran inside
+ * it is gone. A transaction across statements needs a session (openSession).
+ */
+async function leftOpen(client: pg.PoolClient): Promise<TuskError> {
+  const rolledBack = await resetBackend(client);
+  client.release(rolledBack ? undefined : true);
+  return new TuskError({
+    kind: 'QueryFailed',
+    code: 'TRANSACTION_NOT_KEPT',
+    message:
+      'The statement opened a transaction outside a session; it was rolled back at once and ' +
+      'nothing done inside it was kept. Open a session to run a transaction across statements.',
+  });
+}
+
+/** ROLLBACK (or `sql`) on a backend still usable, back to idle; false if not (then it is dropped). */
+async function resetBackend(client: pg.ClientBase, sql = 'ROLLBACK'): Promise<boolean> {
+  try {
+    await client.query(sql);
+    return client.getTransactionStatus() === 'I';
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -83,7 +143,7 @@ export async function runQuery(
  * trace, and failed() turns every failure into a TuskError anyway (the original is its cause).
  */
 function send(
-  client: pg.PoolClient,
+  client: pg.ClientBase,
   sql: string,
   values: unknown[] | undefined,
 ): Promise<pg.QueryResult | pg.QueryResult[]> {
@@ -124,12 +184,12 @@ async function retryAcquire(
   }
 }
 
-function failed(
+async function failed(
   session: PgSession,
   client: pg.PoolClient,
   error: unknown,
   options: RunQueryOptions,
-): TuskError {
+): Promise<TuskError> {
   const severity = (error as { severity?: unknown }).severity;
   const statementError =
     hasSqlstate(error) &&
@@ -138,8 +198,11 @@ function failed(
     severity !== 'PANIC';
   // A statement error after our own disconnect is our cancel landing: report the close.
   if (statementError && !session.closed) {
-    client.release();
-    return toTuskError(error, 'established', session.mapOptions());
+    // `BEGIN; SELECT 1/0` leaves a failed transaction: gone, but not for the next query.
+    await (client as unknown as TuskClient).settled();
+    const clean = client.getTransactionStatus() === 'I' || (await resetBackend(client));
+    client.release(clean ? undefined : true);
+    return explainMultiStatement(error) ?? toTuskError(error, 'established', session.mapOptions());
   }
   try {
     // With an error, pg-pool drops the client instead of reusing it.

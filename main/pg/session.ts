@@ -14,7 +14,9 @@ import { type MapOptions, notConnected, toTuskError } from './errors.ts';
 import { keptTarget, mismatch, ROLE_PING_SQL, ROLE_SQL, targetMismatch, toRole } from './hosts.ts';
 import { LostAlarm } from './lost.ts';
 import {
+  enforcesAnything,
   expectedSettings,
+  refusesStartupOptions,
   SERVER_INFO_SQL,
   SHOW_SQL,
   toServerInfo,
@@ -48,14 +50,26 @@ export class PgSession {
   readonly #res: SessionResources = { control: null, pool: null, clients: new Set() };
   readonly #alarm = new LostAlarm();
   readonly #Client: ReturnType<typeof clientClass>;
+  /** Cleared when a pooler refuses startup `options`. */
+  #startupOptions = true;
+  /** Decided by the first physical connection: true behind a pooler. */
+  #viaPooler: boolean | undefined;
+  readonly #enforces: boolean;
 
   constructor(connectionId: string, config: ConnectionConfig, password: string | undefined) {
     this.connectionId = connectionId;
     this.config = config;
     this.#password = password;
+    const expected = expectedSettings(config.options);
+    this.#enforces = enforcesAnything(expected);
     this.#Client = clientClass({
-      expected: expectedSettings(config.options),
+      expected,
       connectTimeoutMs: this.#timeoutMs,
+      startupOptions: () => this.#startupOptions,
+      perTransaction: (pooled) => {
+        this.#viaPooler ??= pooled;
+        return this.#viaPooler;
+      },
       mapOptions: () => this.mapOptions(),
       track: (client) => {
         this.#res.clients.add(client);
@@ -99,6 +113,31 @@ export class PgSession {
     };
   }
 
+  /**
+   * Reached PostgreSQL through a pooler (PgBouncer): the backend may change between
+   * transactions, so state outside a transaction is not promised to persist.
+   */
+  get viaPooler(): boolean {
+    return this.#viaPooler === true;
+  }
+
+  /**
+   * Read-only or the statement timeout must be enforced on each transaction (guard.ts), since
+   * behind a pooler a setting of one physical connection says nothing about the next
+   * transaction's backend.
+   */
+  get perTransaction(): boolean {
+    return this.#enforces && this.#viaPooler === true;
+  }
+
+  /**
+   * How many sessions (pinned backends) the pool lends at once: its `poolMax - 1` clients less
+   * one that stays for unpinned queries, so `poolMax - 2` (none below poolMax 3).
+   */
+  get sessionLimit(): number {
+    return Math.max(0, this.config.options.poolMax - 2);
+  }
+
   mapOptions(): MapOptions {
     return { target: `${this.config.host}:${this.config.port}`, secret: this.#password };
   }
@@ -124,10 +163,11 @@ export class PgSession {
       const ssl = await withTlsFallback(
         plan,
         () => this.#state === 'opening',
-        async (s) => {
-          if (max > 1) this.#res.control = await this.#connectControl(s);
-          else await this.#openPool(s, 1);
-        },
+        (s) =>
+          this.#unlessOptionsRefused(async () => {
+            if (max > 1) this.#res.control = await this.#connectControl(s);
+            else await this.#openPool(s, 1);
+          }),
       );
       await this.#checkTarget(target);
       if (max > 1) await this.#openPool(ssl, max - 1);
@@ -161,6 +201,21 @@ export class PgSession {
     const row = (result as pg.QueryResult).rows[0] as Record<string, unknown> | undefined;
     const why = mismatch(target, toRole(row, this.config.options.readonly));
     if (why) throw targetMismatch(this.config, why, lost);
+  }
+
+  /**
+   * PgBouncer refuses startup `options` unless told to ignore them; the first connection then
+   * goes again without them, and the settings are enforced per transaction instead (the
+   * verification of that connection finds the pooler, see client.ts).
+   */
+  async #unlessOptionsRefused(connect: () => Promise<void>): Promise<void> {
+    try {
+      await connect();
+    } catch (error) {
+      if (!this.#startupOptions || !refusesStartupOptions(error)) throw error;
+      this.#startupOptions = false;
+      await connect();
+    }
   }
 
   #checkStillOpening(signal?: AbortSignal): void {
@@ -262,7 +317,16 @@ export class PgSession {
       const [ro, st, app] = (Array.isArray(results) ? results : [results]).map(
         (r) => Object.values(r.rows[0] ?? {})[0] as string,
       );
-      return toSessionSettings(ro ?? '', st ?? '', app ?? '');
+      const shown = toSessionSettings(ro ?? '', st ?? '', app ?? '');
+      if (!this.perTransaction) return shown;
+      // The control connection's own settings say nothing behind a pooler: what every
+      // statement runs with is what guard.ts sets on its transaction.
+      const { readonly, statementTimeoutMs } = this.config.options;
+      return {
+        ...shown,
+        readonly: readonly || shown.readonly,
+        statementTimeoutMs: statementTimeoutMs ?? shown.statementTimeoutMs,
+      };
     } catch (error) {
       throw toTuskError(error, 'connect', this.mapOptions());
     }

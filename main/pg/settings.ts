@@ -39,10 +39,37 @@ export function startupOptions(expected: ExpectedSettings): string | undefined {
   return parts.length ? parts.join(' ') : undefined;
 }
 
-/** Run on every new physical connection before it is used. */
+/**
+ * Run on every new physical connection before it is used. `pid` tells a pooler apart from the
+ * server: PostgreSQL's BackendKeyData carries the backend's own pid, a pooler's (PgBouncer's)
+ * a random key of its own.
+ */
 export const VERIFY_SQL =
   "select current_setting('default_transaction_read_only') as readonly, " +
-  "current_setting('statement_timeout') as statement_timeout";
+  "current_setting('statement_timeout') as statement_timeout, pg_backend_pid() as pid";
+
+/** A pooler that takes no startup `options` (PgBouncer without `ignore_startup_parameters`). */
+export const refusesStartupOptions = (error: unknown): boolean =>
+  error instanceof Error && /unsupported startup parameter: options\b/.test(error.message);
+
+/**
+ * Behind a pooler the settings are enforced per transaction (see guard.ts): what opens one, and
+ * what re-asserts them before each statement inside a transaction that is already open. Only
+ * validated integers and fixed words go in.
+ */
+export function transactionSql(expected: ExpectedSettings): { begin: string; inside: string } {
+  const timeout =
+    expected.statementTimeoutMs === undefined
+      ? []
+      : [`SET LOCAL statement_timeout = ${Math.trunc(expected.statementTimeoutMs)}`];
+  const begin = [expected.readonly ? 'BEGIN READ ONLY' : 'BEGIN', ...timeout].join('; ');
+  const inside = [...timeout, ...(expected.readonly ? ['SHOW transaction_read_only'] : [])];
+  return { begin, inside: inside.join('; ') };
+}
+
+/** Whether anything must be enforced at all. */
+export const enforcesAnything = (expected: ExpectedSettings): boolean =>
+  expected.readonly || expected.statementTimeoutMs !== undefined;
 
 /** Run once per session on the control connection; its answer is the machine's SessionSettings. */
 export const SHOW_SQL =
@@ -81,8 +108,10 @@ export function checkSettings(
     kind: 'ConnectionFailed',
     code: 'SETTINGS_NOT_APPLIED',
     message:
-      `The server did not apply the session settings (${problems.join('; ')}). ` +
-      'A connection pooler may be dropping startup options; the connection was refused.',
+      `The server did not apply the session settings (${problems.join('; ')}), and nothing ` +
+      'shows a connection pooler in between that they could be enforced through instead; ' +
+      'the connection was refused. Connect to PostgreSQL directly, or turn off read-only and ' +
+      'the statement timeout for this connection.',
   });
 }
 

@@ -31,8 +31,6 @@ export interface WebHostOptions {
    * (main/app/demo-command.ts); they join the command table for this host.
    */
   commands?: CommandTable;
-  sessionsOf?: ConnectionViewsOptions['sessionsOf'];
-  onSessionsChange?: ConnectionViewsOptions['onSessionsChange'];
 }
 
 export interface WebHost {
@@ -60,8 +58,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = newToken();
   const views = createConnectionViews(service.manager, {
     isDemo: options.isDemo,
-    sessionsOf: options.sessionsOf,
-    onSessionsChange: options.onSessionsChange,
+    sessionsOf: (id) => service.sessionsOf(id),
+    onSessionsChange: (listener) => service.onSessionsChange(listener),
   });
   const stream = createViewStream(views);
   const dispatch = createDispatcher(
