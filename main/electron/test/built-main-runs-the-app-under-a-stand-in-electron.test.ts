@@ -91,7 +91,7 @@ async function startBuiltMain(args: string[], env: NodeJS.ProcessEnv) {
         setTimeout(() => reject(new Error(`still running after ${ms} ms${said()}`)), ms),
       ),
     ]);
-  return { child, built, reports, act, until, frames, exit, said };
+  return { child, built, reports, act, until, frames, exit, said, output: () => text };
 }
 
 it('the built main process runs the app, demo and all, keeps the page locked down, and quits leaving nothing', async () => {
@@ -201,5 +201,14 @@ it('the built main process runs the app, demo and all, keeps the page locked dow
   expect(existsSync(`/proc/${postmaster}`)).toBe(false);
   expect(processesIn(dataDir)).toEqual([]);
   expect(listeningPorts().has(proxyPort)).toBe(false);
-  expect(main.said()).toContain('tusk: quitting');
+  expect(main.output()).toContain('tusk: quitting');
+});
+
+it('the built main process refuses a bad flag with one line and the usage, and exits 2 before starting anything', async () => {
+  const main = await startBuiltMain(['--port', 'eighty'], await headlessEnv());
+  expect(await main.exit(30_000)).toBe(2);
+  const [first, second] = main.output().split('\n');
+  expect(first).toBe('tusk: --port must be a whole number from 0 to 65535 (got "eighty")');
+  expect(second).toMatch(/^usage: npm start -- \[--port N\]/);
+  expect(main.reports.filter((r) => r.type === 'window')).toEqual([]);
 });
