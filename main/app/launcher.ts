@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sentence, startBrowserMode } from './browser-mode.ts';
 import { electronBinary } from './electron-binary.ts';
@@ -94,7 +95,7 @@ function buildRendererIfMissing() {
  * old code; a failed build with a bundle already there runs that one, and says so.
  */
 function runElectron(binary: string, argv: string[]) {
-  const main = `${ROOT}/dist/electron/main.js`;
+  const main = join(ROOT, 'dist', 'electron', 'main.js');
   process.stderr.write('tusk: building the desktop host (npm run build:electron)…\n');
   const built = spawnSync('npm', ['run', '-s', 'build:electron'], {
     cwd: ROOT,
