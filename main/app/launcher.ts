@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sentence, startBrowserMode } from './browser-mode.ts';
 import { electronBinary } from './electron-binary.ts';
@@ -32,12 +33,12 @@ export async function launch(mode: 'app' | 'web', argv: string[]): Promise<void>
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  buildRendererIfMissing();
   if (mode === 'app') {
     const electron = electronBinary();
     if (electron) return runElectron(electron, argv);
     process.stderr.write(`${NO_ELECTRON}\n`);
   }
-  buildRendererIfMissing();
 
   let quitting: string | undefined;
   const early = (signal: string) => {
@@ -88,14 +89,29 @@ function buildRendererIfMissing() {
   }
 }
 
+/**
+ * The desktop app: the Electron bundle (dist/electron, `npm run build:electron`), built first on
+ * every start since esbuild takes about a second and a bundle older than the sources would run
+ * old code; a failed build with a bundle already there runs that one, and says so.
+ */
 function runElectron(binary: string, argv: string[]) {
-  const main = fileURLToPath(new URL('../electron/main.ts', import.meta.url));
-  // The main process is TypeScript: tsx's loader, as for every other host here.
-  const child = spawn(binary, [main, ...argv], {
+  const main = join(ROOT, 'dist', 'electron', 'main.js');
+  process.stderr.write('tusk: building the desktop host (npm run build:electron)…\n');
+  const built = spawnSync('npm', ['run', '-s', 'build:electron'], {
     cwd: ROOT,
-    stdio: 'inherit',
-    env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import tsx`.trim() },
+    stdio: ['ignore', process.stderr, process.stderr],
   });
+  if (built.status !== 0) {
+    if (!existsSync(main)) {
+      process.stderr.write('tusk: building the desktop host failed; see above\n');
+      process.exitCode = 1;
+      return;
+    }
+    process.stderr.write('tusk: building the desktop host failed; starting the last build\n');
+  }
+  const child = spawn(binary, [main, ...argv], { cwd: ROOT, stdio: 'inherit' });
+  // Electron quits on these by itself (before-quit: every pool and the demo end first); a
+  // signal meant for the launcher alone is passed on, and the launcher waits for it to exit.
   for (const signal of SIGNALS) process.on(signal, () => child.kill(signal));
   child.once('exit', (code, signal) => {
     process.exitCode = code ?? (signal ? 1 : 0);

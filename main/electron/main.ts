@@ -11,21 +11,23 @@ import {
   session,
   type WebContents,
 } from 'electron';
-import type { HostEventName } from '../../machines/ipc.ts';
-import { createDispatcher } from '../ipc/index.ts';
-import { createConnectionService } from '../service.ts';
-import { createConnectionViews, createViewStream } from '../views/index.ts';
-import { defaultDataDir, RENDERER_DIR } from '../web/cli.ts';
+import { sentence, startAppCore } from '../app/app-core.ts';
+import { FlagError, parseFlags, USAGE } from '../app/flags.ts';
 import { contentType, NOT_BUILT } from '../web/static.ts';
-import { APP_ORIGIN, APP_PAGE, EVENT_CHANNEL, registerIpc } from './ipc.ts';
+import { type ElectronHost, startElectronHost } from './host.ts';
+import { APP_ORIGIN, APP_PAGE } from './ipc.ts';
 
 /**
  * The desktop host (DESIGN.md, "Hosts and IPC"): one window on the app's own page, served from
  * the renderer build under the `tusk://app` scheme with a strict CSP; a sandboxed renderer whose
- * only way out is the preload's `window.tusk`; every command through the one dispatcher.
- * Expects to be built beside its preload as `preload.cjs` (a sandboxed preload cannot import).
+ * only way out is the preload's `window.tusk`; every command through the one dispatcher, over
+ * the same app start as browser mode (host.ts). Runs as the bundle `npm run build:electron`
+ * makes (dist/electron/main.js): its preload beside it as `preload.cjs` (a sandboxed preload
+ * cannot import files) and the renderer build (dist/renderer) beside that folder.
  */
 const PRELOAD = fileURLToPath(new URL('./preload.cjs', import.meta.url));
+const RENDERER_DIR = fileURLToPath(new URL('../renderer', import.meta.url));
+const say = (line: string) => process.stderr.write(`${line}\n`);
 
 const CSP = [
   "default-src 'none'",
@@ -73,12 +75,44 @@ function lockDown(contents: WebContents) {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 }
 
-async function start() {
-  const service = await createConnectionService({ dataDir: defaultDataDir() });
-  const views = createConnectionViews(service.manager);
-  const stream = createViewStream(views);
-  const stopIpc = registerIpc(ipcMain, createDispatcher({ service, views: stream }));
+/** The flags of `npm start` (flags.ts); Electron's own arguments come before them. */
+function flagsFromArgv() {
+  const argv = process.argv.slice(app.isPackaged ? 1 : 2);
+  try {
+    return parseFlags(argv);
+  } catch (error) {
+    if (!(error instanceof FlagError)) throw error;
+    say(`tusk: ${error.message}\n${USAGE}`);
+    app.exit(2);
+    return undefined;
+  }
+}
 
+async function start() {
+  const flags = flagsFromArgv();
+  if (!flags) return;
+  if (flags.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return app.exit(0);
+  }
+  const core = await startAppCore(flags, { say });
+  const host = startElectronHost(core, {
+    ipcMain,
+    app,
+    powerMonitor,
+    isOnline: () => net.isOnline(),
+    say,
+  });
+  try {
+    openWindow(host);
+  } catch (error) {
+    // Whatever failed, the pools and the demo server do not outlive this process.
+    await host.stop();
+    throw error;
+  }
+}
+
+function openWindow(host: ElectronHost) {
   protocol.handle('tusk', serveApp);
   // No remote content: the page's only origin is tusk://app.
   session.defaultSession.webRequest.onBeforeRequest(
@@ -101,53 +135,32 @@ async function start() {
       spellcheck: false,
     },
   });
-  const send = (event: HostEventName, payload: unknown) => {
-    if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, { event, payload });
-  };
-  const stopStatus = service.onStatus((event) => send('connection:status', event));
-  // Each load of the page (a reload too) starts from the whole view set, then changes.
-  let stopViews = () => {};
-  window.webContents.on('did-finish-load', () => {
-    stopViews();
-    stopViews = stream.subscribe((payload) => send('connection:views', payload));
+  host.attach(window.webContents);
+  // A second `npm start` brings this window forward rather than starting a second demo.
+  app.on('second-instance', () => {
+    if (window.isDestroyed()) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
   });
 
-  // After sleep, or when the network is back, every connection checks itself now.
-  const wake = () => service.manager.send({ type: 'WAKE' });
-  powerMonitor.on('resume', wake);
-  let online = net.isOnline();
-  const network = setInterval(() => {
-    const now = net.isOnline();
-    if (now && !online) wake();
-    online = now;
-  }, 5_000);
-  network.unref();
-
-  // Quitting ends every pool first: a backend left open would outlive the app on the server.
-  let quitting = false;
-  app.on('before-quit', (event) => {
-    if (quitting) return;
-    quitting = true;
-    event.preventDefault();
-    clearInterval(network);
-    powerMonitor.off('resume', wake);
-    stopViews();
-    stopStatus();
-    stopIpc();
-    stream.close();
-    views.stop();
-    void service.close().finally(() => app.exit(0));
-  });
-
-  await window.loadURL(APP_PAGE);
+  // A load that fails (a reload racing it) is the page's to retry, not a reason to quit.
+  window
+    .loadURL(APP_PAGE)
+    .catch((error: unknown) => say(`tusk: loading the page: ${sentence(error)}`));
 }
 
-app.on('web-contents-created', (_, contents) => lockDown(contents));
-app.on('window-all-closed', () => app.quit());
-app
-  .whenReady()
-  .then(start)
-  .catch((error: unknown) => {
-    console.error('tusk:', error instanceof Error ? error.message : error);
-    app.exit(1);
-  });
+if (!app.requestSingleInstanceLock()) {
+  say('tusk: Tusk is already running; bringing its window forward');
+  app.exit(0);
+} else {
+  app.on('web-contents-created', (_, contents) => lockDown(contents));
+  app.on('window-all-closed', () => app.quit());
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      say(`tusk: ${sentence(error)}`);
+      if (process.env.TUSK_DEBUG === '1') console.error(error);
+      app.exit(1);
+    });
+}

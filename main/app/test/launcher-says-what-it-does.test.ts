@@ -1,7 +1,7 @@
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runScript } from '../../../test/harness/script-process.ts';
 
@@ -21,7 +21,8 @@ describe('the launcher', () => {
     expect(start.output()).not.toMatch(/\n\s+at /);
   });
 
-  it('runs Electron with the flags where its binary exists', async () => {
+  it('builds the Electron bundle and runs Electron on it with the flags where its binary exists', async () => {
+    const startedAt = Date.now();
     const dist = await scratch();
     const argsFile = join(dist, 'args.json');
     // A stand-in for the binary these machines cannot download: it records how it was run.
@@ -38,11 +39,14 @@ describe('the launcher', () => {
     expect(start.output()).not.toContain('Electron is not available');
     const args = JSON.parse(await readFile(argsFile, 'utf8'));
     expect(args).toEqual([
-      expect.stringMatching(/main\/electron\/main\.ts$/),
+      expect.stringMatching(/dist\/electron\/main\.js$/),
       '--no-demo',
       '--port',
       '0',
     ]);
+    // Built by this start, not left over from an earlier one, with its preload beside it.
+    expect((await stat(args[0])).mtimeMs).toBeGreaterThanOrEqual(startedAt - 1000);
+    await stat(join(dirname(args[0]), 'preload.cjs'));
   });
 
   it('opens the URL with xdg-open where a desktop is, and not with --no-open', async () => {

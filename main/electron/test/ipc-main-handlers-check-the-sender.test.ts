@@ -4,42 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IpcMainInvokeEvent } from 'electron';
 import { beforeAll, expect, it, onTestFinished } from 'vitest';
-import {
-  type CommandName,
-  commandArgs,
-  type ImportedConnections,
-  type Reply,
-} from '../../../machines/ipc.ts';
+import { type CommandName, commandArgs, type ImportedConnections } from '../../../machines/ipc.ts';
 import { sharedServer, uniqueName } from '../../../test/harness/shared.ts';
 import { commandTable, createDispatcher } from '../../ipc/index.ts';
 import { configFor, startService } from '../../test/helpers.ts';
 import { createConnectionViews, createViewStream } from '../../views/index.ts';
 import { APP_PAGE, channelOf, registerIpc } from '../ipc.ts';
+import { from, ipcMainStandIn } from './stand-ins.ts';
 
 const server = sharedServer();
 const role = uniqueName('electron_user');
 const PASSWORD = `electron-${randomUUID()}`;
 beforeAll(() => server.createRole(role, PASSWORD));
-
-type Handler = (event: IpcMainInvokeEvent, args: unknown) => Promise<Reply> | Reply;
-
-/** A stand-in for Electron's ipcMain (whose binary cannot run here): it keeps what is registered. */
-function ipcMainStandIn() {
-  const handlers = new Map<string, Handler>();
-  return {
-    handlers,
-    handle(channel: string, handler: Handler) {
-      if (handlers.has(channel)) throw new Error(`second handler for ${channel}`);
-      handlers.set(channel, handler);
-    },
-    removeHandler(channel: string) {
-      handlers.delete(channel);
-    },
-  };
-}
-
-const from = (url: string, parent: unknown = null) =>
-  ({ senderFrame: { url, parent } }) as unknown as IpcMainInvokeEvent;
 
 async function setUp() {
   // libpq's files and PG* variables from a home of the test's own, never the real one.
@@ -55,10 +31,7 @@ async function setUp() {
     views.stop();
   });
   const ipcMain = ipcMainStandIn();
-  const unregister = registerIpc(
-    ipcMain as unknown as Parameters<typeof registerIpc>[0],
-    createDispatcher({ service, views: stream }),
-  );
+  const unregister = registerIpc(ipcMain, createDispatcher({ service, views: stream }));
   return { service, ipcMain, unregister };
 }
 
