@@ -2,7 +2,7 @@ import type { App, IpcMain, PowerMonitor } from 'electron';
 import type { EventFrame, HostEventName, HostEvents } from '../../machines/ipc.ts';
 import { type AppCore, sentence } from '../app/app-core.ts';
 import { commandTable, createDispatcher } from '../ipc/index.ts';
-import { createConnectionViews, createViewStream } from '../views/index.ts';
+import { createViewStream, serviceViews } from '../views/index.ts';
 import { EVENT_CHANNEL, registerIpc } from './ipc.ts';
 
 /** A page the host talks to: a window's webContents (or a test's stand-in). */
@@ -41,7 +41,7 @@ export interface ElectronHost {
  */
 export function startElectronHost(core: AppCore, deps: ElectronHostDeps): ElectronHost {
   const { service } = core;
-  const views = createConnectionViews(service.manager, { isDemo: core.isDemo });
+  const views = serviceViews(service, { isDemo: core.isDemo });
   const stream = createViewStream(views);
   const stopIpc = registerIpc(
     deps.ipcMain,

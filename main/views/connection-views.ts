@@ -229,3 +229,22 @@ function sameView(a: ConnectionView, b: ConnectionView): boolean {
     JSON.stringify(a.sessions) === JSON.stringify(b.sessions)
   );
 }
+
+/** What a host's views need of the service: its actors and its sessions. */
+export interface ServiceLike {
+  manager: ManagerLike;
+  sessionsOf: NonNullable<ConnectionViewsOptions['sessionsOf']>;
+  onSessionsChange: NonNullable<ConnectionViewsOptions['onSessionsChange']>;
+}
+
+/** The views every host sends: the service's connections with their sessions. */
+export function serviceViews(
+  service: ServiceLike,
+  options: Pick<ConnectionViewsOptions, 'isDemo'> = {},
+): ConnectionViews {
+  return createConnectionViews(service.manager, {
+    ...options,
+    sessionsOf: (id) => service.sessionsOf(id),
+    onSessionsChange: (listener) => service.onSessionsChange(listener),
+  });
+}

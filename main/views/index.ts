@@ -3,6 +3,8 @@ export {
   type ConnectionViewsOptions,
   createConnectionViews,
   type ManagerLike,
+  type ServiceLike,
+  serviceViews,
 } from './connection-views.ts';
 export { viewsDelta } from './delta.ts';
 export { Ring } from './ring.ts';

@@ -8,8 +8,8 @@ import type { ConnectionService } from '../service.ts';
 import {
   type ConnectionViews,
   type ConnectionViewsOptions,
-  createConnectionViews,
   createViewStream,
+  serviceViews,
 } from '../views/index.ts';
 import { eventText, serveClient } from './client.ts';
 import { hostAllowed, newToken, originAllowed, securityHeaders, tokenMatches } from './security.ts';
@@ -56,11 +56,7 @@ export const MAX_FRAME_BYTES = 1024 * 1024;
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const { service } = options;
   const token = newToken();
-  const views = createConnectionViews(service.manager, {
-    isDemo: options.isDemo,
-    sessionsOf: (id) => service.sessionsOf(id),
-    onSessionsChange: (listener) => service.onSessionsChange(listener),
-  });
+  const views = serviceViews(service, { isDemo: options.isDemo });
   const stream = createViewStream(views);
   const dispatch = createDispatcher(
     { service, views: stream },
