@@ -45,6 +45,20 @@ export const commandArgs = {
   wake: z.object({ connectionId: id('connectionId') }).strict(),
   /** The views of every connection, whole: what a (re)connecting client starts from. */
   get_views: z.object({}).strict(),
+  /** Breaks the demo connection on purpose, to watch the recovery (main/app/demo-controls.ts). */
+  demo_fault: z
+    .object({
+      connectionId: id('connectionId'),
+      fault: z.enum(['terminate', 'restart', 'blackhole'], {
+        error: 'fault must be terminate, restart or blackhole',
+      }),
+      seconds: z
+        .number({ error: 'seconds must be a number' })
+        .positive({ error: 'seconds must be more than 0' })
+        .max(60, { error: 'seconds must be at most 60' })
+        .optional(),
+    })
+    .strict(),
 } as const;
 
 export type CommandName = keyof typeof commandArgs;
@@ -90,6 +104,7 @@ export interface CommandResults {
   cancel: null;
   wake: null;
   get_views: ViewsPayload;
+  demo_fault: null;
 }
 
 export type CommandResult<C extends CommandName> = C extends keyof CommandResults
@@ -104,6 +119,12 @@ export interface HostEvents {
   'host:notice': { level: 'info' | 'warning'; message: string };
 }
 export type HostEventName = keyof HostEvents;
+/** Every event name, for the hosts and the preload to refuse any other. */
+export const hostEventNames = [
+  'connection:status',
+  'connection:views',
+  'host:notice',
+] as const satisfies readonly HostEventName[];
 
 /** What the renderer talks to: one interface, two implementations (Electron preload, WebSocket). */
 export interface Transport {
@@ -129,8 +150,13 @@ export type ReplyFrame =
         detail?: string;
         hint?: string;
         field?: string;
+        position?: number;
+        path?: string;
       };
     };
+
+/** A command's outcome as it crosses either host: the reply frame without its id. */
+export type Reply = { ok: true; result: unknown } | Omit<Extract<ReplyFrame, { ok: false }>, 'id'>;
 export interface EventFrame {
   event: HostEventName;
   payload: unknown;

@@ -149,6 +149,17 @@ export async function createConnectionService(options: ConnectionServiceOptions)
     await waitFor(ref, (s) => s.matches({ disconnected: 'closed' }), { timeout: Infinity });
   }
 
+  /**
+   * RETRY: from `error` a connect now; while `reconnecting` the next attempt now, without waiting
+   * out its backoff. Elsewhere the machine ignores it. Resolves once the actor has the event.
+   */
+  async function retry(connectionId: unknown): Promise<void> {
+    ensureOpen();
+    const id = parseWith(IdSchema, connectionId, 'connectionId');
+    if (!child(id)) throw new TuskError({ kind: 'NotConnected', message: 'Unknown connection' });
+    manager.send({ type: 'RETRY', connectionId: id });
+  }
+
   async function testConnection(input: unknown, opts?: ConnectOptions) {
     ensureOpen();
     const config = validate(input);
@@ -252,6 +263,7 @@ export async function createConnectionService(options: ConnectionServiceOptions)
   return {
     connect,
     disconnect,
+    retry,
     testConnection,
     saveConnection,
     deleteConnection,

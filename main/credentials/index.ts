@@ -10,3 +10,4 @@ export {
 } from './credential-store.ts';
 export { createKeytarStore, type Keytar, type KeytarStoreOptions } from './keytar-store.ts';
 export { createMemoryCredentialStore } from './memory-store.ts';
+export { NO_KEYRING_NOTICE, type OpenedCredentials, openCredentialStore } from './open-store.ts';

@@ -2,8 +2,9 @@ import type { CredentialStore } from './credential-store.ts';
 
 /**
  * Passwords in a Map, for the places that must run without an OS keyring: the terminal demo
- * (CI, a fresh machine, ssh) and the benchmarks, which measure the connection layer, not the
- * keyring. The app itself and its tests use the real keyring.
+ * (CI, a fresh machine, ssh), the benchmarks, which measure the connection layer, not the
+ * keyring, and the app where no OS keyring answers (open-store.ts). The app otherwise, and its
+ * tests, use the real keyring.
  */
 export function createMemoryCredentialStore(): CredentialStore {
   const passwords = new Map<string, string>();

@@ -22,15 +22,15 @@ export interface ScriptProcess {
 }
 
 /**
- * Runs `scripts/<name>` with tsx, stdin and stdout piped (so the script reads commands as lines
+ * Runs `path` (from the repository's root, e.g. `main/cli/demo.ts`) with tsx, stdin and stdout piped (so the script reads commands as lines
  * and prints plain text). Whatever still runs after the test gets SIGTERM, then SIGKILL.
  */
 export function runScript(
-  name: string,
+  path: string,
   args: string[] = [],
   env: NodeJS.ProcessEnv = process.env,
 ): ScriptProcess {
-  const child = spawn(tsx, [join('scripts', name), ...args], {
+  const child = spawn(tsx, [path, ...args], {
     cwd: root,
     env,
     stdio: ['pipe', 'pipe', 'pipe'],

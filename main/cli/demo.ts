@@ -1,11 +1,11 @@
 /**
- * `npm start`: an embedded PostgreSQL, a fault proxy in front of it, and one connection through
+ * `npm run demo`: an embedded PostgreSQL, a fault proxy in front of it, and one connection through
  * the real service with short timings, its every state change printed live. Keys break things
  * (terminate backends, restart the server, blackhole or refuse the network) so keepalive,
- * backoff and recovery can be watched. See scripts/watch.ts for a real server.
+ * backoff and recovery can be watched. See main/cli/watch.ts for a real server.
  */
 import { randomUUID } from 'node:crypto';
-import { validate } from '../machines/config.ts';
+import { validate } from '../../machines/config.ts';
 import { startApp } from './demo/app.ts';
 import { type Command, connectionCommands, legend } from './demo/commands.ts';
 import { watchedConnection } from './demo/connection.ts';

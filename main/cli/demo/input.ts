@@ -14,7 +14,7 @@ export const CTRL_D = '\u0004';
 /**
  * Calls `onKey` with each key. On a terminal, stdin goes to raw mode: a key acts without Enter,
  * and Ctrl-C and Ctrl-D arrive as keys (CTRL_C, CTRL_D) rather than as a signal. On a pipe,
- * each non-blank line is a key, so `printf 't\nq\n' | npm start` scripts the demo; the end of
+ * each non-blank line is a key, so `printf 't\nq\n' | npm run demo` scripts the demo; the end of
  * input quits (`onEnd`), since nobody can type any more.
  */
 export function readCommands(onKey: (key: string) => void, onEnd: () => void): CommandInput {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { processesMentioning, runScript } from './script-process.ts';
+import { processesMentioning, runScript } from '../../../test/harness/script-process.ts';
 
 // State lines print the full path: ` connected.idle`, ` reconnecting.closing`. The leading
 // space keeps `disconnected.` from counting as `connected.`.
@@ -11,8 +11,8 @@ const KEEPALIVE_PLUS_TIMEOUT_MS = 4_000;
 // Slow, shared CI machines: room for start-up and scheduling, not for a behaviour change.
 const SLACK_MS = 4_000;
 
-it('npm start shows recovery from terminate and blackhole, and leaves nothing on q', async () => {
-  const demo = runScript('demo.ts');
+it('npm run demo shows recovery from terminate and blackhole, and leaves nothing on q', async () => {
+  const demo = runScript('main/cli/demo.ts');
   const started = await demo.waitFor(connected, { ms: 60_000 });
   const dir = /^data: (\S+) \(removed at exit\)$/m.exec(started)?.[1];
   expect(dir, 'the demo prints its data directory').toBeDefined();

@@ -2,8 +2,8 @@ import { rmSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FaultMode, FaultProxy } from '../../test/harness/fault-proxy.ts';
-import type { PgServer } from '../../test/harness/postgres.ts';
+import type { PgServer } from '../../../test/harness/postgres.ts';
+import type { FaultMode, FaultProxy } from '../../app/fault-proxy.ts';
 
 /**
  * The demo's world: an embedded PostgreSQL and a fault proxy in front of it, both from the test
@@ -49,8 +49,8 @@ export async function startSandbox(): Promise<Sandbox> {
   try {
     // The harness picks its directory when first imported: this one, then.
     process.env.TUSK_PG_DIR = dir;
-    const { startPostgres } = await import('../../test/harness/postgres.ts');
-    const { createFaultProxy } = await import('../../test/harness/fault-proxy.ts');
+    const { startPostgres } = await import('../../../test/harness/postgres.ts');
+    const { createFaultProxy } = await import('../../app/fault-proxy.ts');
     server = await startPostgres();
     proxy = await createFaultProxy({ targetHost: server.host, targetPort: server.port });
     const { rows } = await server

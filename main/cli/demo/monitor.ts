@@ -1,8 +1,8 @@
 import type { StateValue } from 'xstate';
-import type { ConnectionStatus } from '../../machines/config.ts';
-import type { ConnectionContext } from '../../machines/connection.types.ts';
-import type { TuskErrorData } from '../../machines/errors.ts';
-import type { ConnectionActorRef } from '../../machines/manager.machine.ts';
+import type { ConnectionStatus } from '../../../machines/config.ts';
+import type { ConnectionContext } from '../../../machines/connection.types.ts';
+import type { TuskErrorData } from '../../../machines/errors.ts';
+import type { ConnectionActorRef } from '../../../machines/manager.machine.ts';
 import type { Paint, Printer } from './printer.ts';
 
 const COUNTDOWN_MS = 100;

@@ -4,8 +4,8 @@ import {
   type ConnectionConfig,
   type ConnectionConfigInput,
   validate,
-} from '../../machines/config.ts';
-import { TuskError } from '../../machines/errors.ts';
+} from '../../../machines/config.ts';
+import { TuskError } from '../../../machines/errors.ts';
 
 export interface WatchTarget {
   config: ConnectionConfig;

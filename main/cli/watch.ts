@@ -1,11 +1,11 @@
 /**
  * `npm run watch -- postgres://user:pass@host:port/db?sslmode=require`: one connection to a real
- * server through the service, every state change of its actor printed live, as `npm start`
+ * server through the service, every state change of its actor printed live, as `npm run demo`
  * does for the embedded one. Without a URL the standard PG* variables say where to connect. No
  * fault keys: only disconnect, connect, wake and quit.
  */
 import { tmpdir } from 'node:os';
-import { TuskError } from '../machines/errors.ts';
+import { TuskError } from '../../machines/errors.ts';
 import { startApp } from './demo/app.ts';
 import { connectionCommands, legend } from './demo/commands.ts';
 import { watchedConnection } from './demo/connection.ts';

@@ -1,11 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ConnectionConfig } from '../../machines/config.ts';
-import { TuskError } from '../../machines/errors.ts';
-import { type ConnectionActorRef, connectionActorId } from '../../machines/manager.machine.ts';
-import { createMemoryCredentialStore } from '../../main/credentials/index.ts';
-import { inspectorFromEnv } from '../../main/dev/inspector.ts';
-import { createConnectionService } from '../../main/service.ts';
+import type { ConnectionConfig } from '../../../machines/config.ts';
+import { TuskError } from '../../../machines/errors.ts';
+import { type ConnectionActorRef, connectionActorId } from '../../../machines/manager.machine.ts';
+import { createMemoryCredentialStore } from '../../credentials/index.ts';
+import { inspectorFromEnv } from '../../dev/inspector.ts';
+import { createConnectionService } from '../../service.ts';
 import { errorText, monitorConnection, noteLine } from './monitor.ts';
 import type { Printer } from './printer.ts';
 

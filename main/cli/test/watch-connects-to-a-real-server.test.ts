@@ -1,6 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
-import { uniqueName } from './pg-admin.ts';
-import { runScript } from './script-process.ts';
+import { uniqueName } from '../../../test/harness/pg-admin.ts';
+import { runScript } from '../../../test/harness/script-process.ts';
 
 const pg = inject('pg');
 
@@ -18,7 +18,7 @@ describe('npm run watch', () => {
     const url =
       `postgres://${pg.user}:${encodeURIComponent(pg.password)}@${pg.host}:${pg.port}/` +
       `${pg.database}?sslmode=disable&application_name=${app}`;
-    const watch = runScript('watch.ts', [url], cleanEnv());
+    const watch = runScript('main/cli/watch.ts', [url], cleanEnv());
     await watch.waitFor(/\sconnected\.idle/);
     expect(watch.output()).toContain(`watching postgres://${pg.user}:****@${pg.host}:${pg.port}/`);
     expect(watch.output()).toMatch(/commands \(one letter per line on stdin\): d disconnect/);
@@ -30,7 +30,7 @@ describe('npm run watch', () => {
 
   it('reads PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE and PGSSLMODE without a URL', async () => {
     const watch = runScript(
-      'watch.ts',
+      'main/cli/watch.ts',
       [],
       cleanEnv({
         PGHOST: pg.host,
@@ -58,7 +58,7 @@ describe('npm run watch', () => {
     ],
     ['postgres://bob:topsecret@127.0.0.1/db?color=red', /unsupported parameter "color"/],
   ])('refuses %s with exit code 2 and the InvalidInput message', async (url, message) => {
-    const watch = runScript('watch.ts', [url], cleanEnv());
+    const watch = runScript('main/cli/watch.ts', [url], cleanEnv());
     expect(await watch.exit(20_000)).toBe(2);
     expect(watch.output()).toMatch(message);
     expect(watch.output()).not.toContain('topsecret');
