@@ -2,7 +2,15 @@ import { useSelector } from '@xstate/react';
 import { formatClock } from '../lib/format.ts';
 import type { Announcement } from '../store/announcer.ts';
 import { useServices } from '../store/app-context.tsx';
+import type { Link } from '../store/link.ts';
 import type { ViewsSnapshot } from '../store/views-store.ts';
+
+const linkText: Record<Link, string> = {
+  connecting: 'Reaching the host…',
+  open: 'Host',
+  reconnecting: 'Host lost: reconnecting…',
+  closed: 'Host closed',
+};
 
 const counts = (s: ViewsSnapshot) => {
   let connected = 0;
@@ -19,12 +27,17 @@ const counts = (s: ViewsSnapshot) => {
  * an aria-live region for screen readers. Nothing pops up over the work.
  */
 export function StatusBar() {
-  const { views, announcer } = useServices();
+  const { views, announcer, link } = useServices();
+  const linkState = useSelector(link, (l: { link: Link }) => l.link);
   const summary = useSelector(views, counts);
   const said = useSelector(announcer.store, (a: Announcement[]) => a);
   const latest = said[said.length - 1];
   return (
     <footer className="statusbar">
+      <span className={`link link-${linkState}`} data-testid="host-link">
+        <span className="status-dot" aria-hidden="true" />
+        {linkText[linkState]}
+      </span>
       <span className="statusbar-summary">{summary}</span>
       <span
         className={`statusbar-latest tone-${latest?.tone ?? 'info'}`}

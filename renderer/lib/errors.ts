@@ -2,6 +2,8 @@ import type { TuskErrorData } from '../../machines/errors.ts';
 
 /** What crosses IPC as a failure: a TuskError's plain form (the transports reject with it). */
 export function asErrorData(error: unknown): TuskErrorData {
+  const json = (error as { toJSON?: () => unknown } | null)?.toJSON;
+  if (typeof json === 'function') return json.call(error) as TuskErrorData;
   if (error && typeof error === 'object' && 'message' in error) {
     const e = error as Partial<TuskErrorData> & { message: unknown };
     return {

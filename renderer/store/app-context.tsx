@@ -4,6 +4,7 @@ import type { ConnectionGroup } from '../../machines/config.ts';
 import type { Transport } from '../../machines/ipc.ts';
 import type { ConnectionView } from '../../machines/views.ts';
 import type { Announcer } from './announcer.ts';
+import type { Link } from './link.ts';
 import type { ValueStore } from './value-store.ts';
 import type { ViewsSnapshot, ViewsStore } from './views-store.ts';
 
@@ -15,6 +16,8 @@ export interface AppServices {
   /** Reloads the groups after a change (they are not part of the view stream). */
   reloadGroups(): Promise<void>;
   announcer: Announcer;
+  /** The link to the host (browser mode's socket can drop). */
+  link: ValueStore<{ link: Link }>;
 }
 
 const Services = createContext<AppServices | null>(null);

@@ -1,13 +1,16 @@
 import type { Observer, Subscription } from 'xstate';
 
-/** A value that `useSelector` can read: the same reference until `set` gives a new one. */
+/**
+ * A value that `useSelector` can read: the same reference until `set` gives a new one. It must
+ * be an object: useSelector asks `'status' in snapshot`.
+ */
 export interface ValueStore<T> {
   subscribe(observer: Partial<Observer<T>> | ((value: T) => void)): Subscription;
   getSnapshot(): T;
   set(next: T): void;
 }
 
-export function createValueStore<T>(initial: T): ValueStore<T> {
+export function createValueStore<T extends object>(initial: T): ValueStore<T> {
   let value = initial;
   const observers = new Set<Partial<Observer<T>>>();
   return {
