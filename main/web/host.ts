@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { HostEvents } from '../../machines/ipc.ts';
-import { createDispatcher } from '../ipc/index.ts';
+import { type CommandContext, createDispatcher } from '../ipc/index.ts';
 import type { ConnectionService } from '../service.ts';
 import {
   type ConnectionViews,
@@ -26,6 +26,8 @@ export interface WebHostOptions {
   /** Told to every client as it connects, e.g. that no OS keyring was found. */
   notices?: Notice[];
   isDemo?: ConnectionViewsOptions['isDemo'];
+  /** The demo's fault controls, for the demo_fault command (main/app/demo-controls.ts). */
+  demo?: CommandContext['demo'];
   sessionsOf?: ConnectionViewsOptions['sessionsOf'];
 }
 
@@ -57,7 +59,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     sessionsOf: options.sessionsOf,
   });
   const stream = createViewStream(views);
-  const dispatch = createDispatcher({ service, views: stream });
+  const dispatch = createDispatcher({ service, views: stream, demo: options.demo });
   const notices = [...(options.notices ?? [])];
   const clients = new Set<WebSocket>();
   let port = 0;
