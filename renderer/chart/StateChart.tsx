@@ -1,6 +1,7 @@
 import '@xyflow/react/dist/base.css';
 import {
   BaseEdge,
+  Controls,
   type Edge,
   EdgeLabelRenderer,
   type EdgeProps,
@@ -9,12 +10,13 @@ import {
   type NodeProps,
   Position,
   ReactFlow,
+  useReactFlow,
 } from '@xyflow/react';
 import { memo, useEffect, useMemo, useState } from 'react';
 import { connectionMachine } from '../../machines/connection.machine.ts';
 import type { ConnectionView } from '../../machines/views.ts';
 import { activePaths } from '../lib/state-paths.ts';
-import { type Layout, layoutChart } from './layout.ts';
+import { type Layout, layoutChart, type PlacedNode } from './layout.ts';
 import { acceptedEvents, type Chart, chartOf, edgesTaken, type UserEvent } from './model.ts';
 
 /**
@@ -144,6 +146,32 @@ const TransitionEdge = memo(function TransitionEdge({
   );
 });
 
+/**
+ * The whole machine does not fit at a readable size, so the view follows the active top-level
+ * state, moving when it changes; zoom out, or "fit view", for the rest. The box comes from the
+ * layout, and the pane's size from the element, so nothing waits for React Flow's measuring.
+ */
+function FollowActive({ box, pane }: { box: PlacedNode | undefined; pane: HTMLElement | null }) {
+  const flow = useReactFlow();
+  useEffect(() => {
+    if (!box || !pane) return;
+    const fit = (animate: boolean) => {
+      const { width, height } = pane.getBoundingClientRect();
+      if (width === 0 || height === 0) return;
+      const pad = 48;
+      const zoom = Math.min(1, (width - 2 * pad) / box.width, (height - 2 * pad) / box.height);
+      const x = width / 2 - (box.absX + box.width / 2) * zoom;
+      const y = height / 2 - (box.absY + box.height / 2) * zoom;
+      void flow.setViewport({ x, y, zoom: Math.max(zoom, 0.3) }, { duration: animate ? 350 : 0 });
+    };
+    fit(false);
+    const observer = new ResizeObserver(() => fit(false));
+    observer.observe(pane);
+    return () => observer.disconnect();
+  }, [box, pane, flow]);
+  return null;
+}
+
 const nodeTypes = { state: StateNode };
 const edgeTypes = { transition: TransitionEdge };
 
@@ -155,6 +183,7 @@ export function StateChart({
   onSend: (event: UserEvent) => void;
 }) {
   const [ready, setReady] = useState<{ chart: Chart; layout: Layout } | null>(null);
+  const [pane, setPane] = useState<HTMLDivElement | null>(null);
   useEffect(() => {
     let live = true;
     connectionChart().then((r) => live && setReady(r));
@@ -241,7 +270,12 @@ export function StateChart({
           <code data-testid="chart-state">{active.at(-1)}</code>
         </span>
       </div>
-      <div className="chart-canvas" data-testid="state-chart" data-active={active.join(' ')}>
+      <div
+        className="chart-canvas"
+        ref={setPane}
+        data-testid="state-chart"
+        data-active={active.join(' ')}
+      >
         <svg className="chart-defs" aria-hidden="true">
           <defs>
             <marker
@@ -263,8 +297,6 @@ export function StateChart({
             edges={edges}
             nodeTypes={nodeTypes}
             edgeTypes={edgeTypes}
-            fitView
-            fitViewOptions={{ padding: 0.04 }}
             minZoom={0.2}
             maxZoom={2}
             nodesDraggable={false}
@@ -272,7 +304,10 @@ export function StateChart({
             elementsSelectable={false}
             zoomOnDoubleClick={false}
             proOptions={{ hideAttribution: true }}
-          />
+          >
+            <FollowActive box={ready.layout.nodes.get(active[0] ?? '')} pane={pane} />
+            <Controls showInteractive={false} position="bottom-right" />
+          </ReactFlow>
         ) : (
           <p className="empty">Laying out the chart…</p>
         )}

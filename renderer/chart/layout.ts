@@ -9,6 +9,9 @@ export interface PlacedNode {
   y: number;
   width: number;
   height: number;
+  /** Relative to the chart, whatever the nesting. */
+  absX: number;
+  absY: number;
 }
 
 export interface PlacedEdge {
@@ -36,18 +39,27 @@ const ROOT_OPTIONS = {
   'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
   'elk.direction': 'DOWN',
   'elk.edgeRouting': 'ORTHOGONAL',
-  'elk.layered.spacing.nodeNodeBetweenLayers': '34',
-  'elk.spacing.nodeNode': '26',
-  'elk.spacing.edgeNode': '14',
-  'elk.spacing.edgeEdge': '8',
-  'elk.spacing.edgeLabel': '4',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '22',
+  'elk.layered.spacing.edgeNodeBetweenLayers': '8',
+  'elk.layered.spacing.edgeEdgeBetweenLayers': '5',
+  'elk.spacing.nodeNode': '16',
+  'elk.spacing.edgeNode': '8',
+  'elk.spacing.edgeEdge': '5',
+  'elk.spacing.edgeLabel': '2',
   'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
   'elk.layered.crossingMinimization.strategy': 'LAYER_SWEEP',
   'elk.edgeLabels.placement': 'CENTER',
+  // The machine's own order: `disconnected` (the initial state) on top, `error` at the bottom.
+  'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+  'elk.layered.cycleBreaking.strategy': 'MODEL_ORDER',
 };
 
 /** Lays a chart out with ELK's layered algorithm, compound states as nested graphs. */
-export async function layoutChart(chart: Chart): Promise<Layout> {
+export async function layoutChart(
+  chart: Chart,
+  options: Record<string, string> = {},
+  compoundOptions: Record<string, string> = {},
+): Promise<Layout> {
   const byParent = new Map<string | null, Chart['nodes']>();
   for (const node of chart.nodes) {
     const list = byParent.get(node.parent) ?? [];
@@ -63,6 +75,7 @@ export async function layoutChart(chart: Chart): Promise<Layout> {
               'elk.padding': '[top=34,left=14,bottom=14,right=14]',
               'elk.nodeSize.constraints': 'MINIMUM_SIZE',
               'elk.nodeSize.minimum': `(${nameWidth(node.key) + 20},60)`,
+              ...compoundOptions,
             },
             children: build(node.path),
           }
@@ -77,7 +90,7 @@ export async function layoutChart(chart: Chart): Promise<Layout> {
   const elk = new ELK();
   const out: ElkNode = await elk.layout({
     id: '#root',
-    layoutOptions: ROOT_OPTIONS,
+    layoutOptions: { ...ROOT_OPTIONS, ...options },
     children: build(null),
     edges,
   });
@@ -88,8 +101,16 @@ export async function layoutChart(chart: Chart): Promise<Layout> {
     for (const n of list ?? []) {
       const x = n.x ?? 0;
       const y = n.y ?? 0;
-      nodes.set(n.id, { path: n.id, x, y, width: n.width ?? 0, height: n.height ?? 0 });
       const abs = { x: origin.x + x, y: origin.y + y };
+      nodes.set(n.id, {
+        path: n.id,
+        x,
+        y,
+        width: n.width ?? 0,
+        height: n.height ?? 0,
+        absX: abs.x,
+        absY: abs.y,
+      });
       absolute.set(n.id, abs);
       visit(n.children, abs);
     }

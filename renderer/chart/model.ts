@@ -52,7 +52,11 @@ export function chartOf(machine: AnyStateMachine): Chart {
     // A root transition without a target (UPDATE_CONFIG's assign) changes no state.
     if (t.source.path.length === 0) continue;
     for (const target of t.targets) {
-      const label = t.label.split(' / ')[0]!.replace(' (reenter)', '');
+      // An invoke's outcome is named for its state already: `done`, `error`, not the actor again.
+      const label = t.label
+        .split(' / ')[0]!
+        .replace(' (reenter)', '')
+        .replace(/^(done|error): \w+/, '$1');
       edges.push({
         id: `e${edges.length}`,
         source: pathOf(t.source),
