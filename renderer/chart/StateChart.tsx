@@ -155,7 +155,7 @@ function FollowActive({ box, pane }: { box: PlacedNode | undefined; pane: HTMLEl
   const flow = useReactFlow();
   useEffect(() => {
     if (!box || !pane) return;
-    const fit = (animate: boolean) => {
+    const place = (animate: boolean) => {
       const { width, height } = pane.getBoundingClientRect();
       if (width === 0 || height === 0) return;
       const pad = 48;
@@ -164,8 +164,8 @@ function FollowActive({ box, pane }: { box: PlacedNode | undefined; pane: HTMLEl
       const y = height / 2 - (box.absY + box.height / 2) * zoom;
       void flow.setViewport({ x, y, zoom: Math.max(zoom, 0.3) }, { duration: animate ? 350 : 0 });
     };
-    fit(false);
-    const observer = new ResizeObserver(() => fit(false));
+    place(false);
+    const observer = new ResizeObserver(() => place(false));
     observer.observe(pane);
     return () => observer.disconnect();
   }, [box, pane, flow]);
