@@ -21,7 +21,9 @@ export function FormField({
   const id = useId();
   const messageId = `${id}-message`;
   const hintId = `${id}-hint`;
-  const describedBy = [error ? messageId : null, hint ? hintId : null].filter(Boolean).join(' ');
+  const describedBy = [error ? messageId : null, hint && !error ? hintId : null]
+    .filter(Boolean)
+    .join(' ');
   return (
     <div className={`form-field${wide ? ' form-field-wide' : ''}${error ? ' has-error' : ''}`}>
       <label htmlFor={id}>{label}</label>
