@@ -52,7 +52,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
-          globalSetup: ['test/e2e/build-renderer.ts'],
+          globalSetup: ['test/e2e/build-renderer.ts', 'test/harness/global-setup.ts'],
           setupFiles: ['test/harness/fail-on-unhandled.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,

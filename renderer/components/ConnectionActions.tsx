@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { TestConnectionResult } from '../../machines/diagnostics.types.ts';
 import type { ConnectionView } from '../../machines/views.ts';
-import { errorMessage } from '../lib/errors.ts';
+import { asErrorData, errorMessage } from '../lib/errors.ts';
 import { useServices } from '../store/app-context.tsx';
 import { Confirm, Modal } from './Modal.tsx';
 import { TestResult } from './TestResult.tsx';
@@ -27,10 +27,14 @@ export function ConnectionActions({
   const { status, config } = view;
   const name = config.name;
 
+  // A failed connect or retry also moves the connection to `error`, which the status bar
+  // announces with the reason; saying it twice would be noise. Other failures are said here.
   const run = (what: string, action: () => Promise<unknown>) => {
-    action().catch((error) =>
-      announcer.say(`${name}: ${what} failed: ${errorMessage(error)}`, 'bad'),
-    );
+    action().catch((error) => {
+      const data = asErrorData(error);
+      if ((what === 'connect' || what === 'retry') && data.kind !== 'InvalidInput') return;
+      announcer.say(`${name}: ${what} failed: ${data.message}`, 'bad');
+    });
   };
   const connect = () => run('connect', () => transport.invoke('connect', { config }));
   const disconnect = () =>

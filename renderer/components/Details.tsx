@@ -1,6 +1,6 @@
 import { lazy, Suspense, useCallback, useState } from 'react';
 import type { UserEvent } from '../chart/model.ts';
-import { errorMessage } from '../lib/errors.ts';
+import { asErrorData } from '../lib/errors.ts';
 import { leafPath } from '../lib/state-paths.ts';
 import { useServices, useView } from '../store/app-context.tsx';
 import { ColorTag } from './ColorTag.tsx';
@@ -49,9 +49,12 @@ export function Details({
             : event === 'RETRY'
               ? transport.invoke('retry', { connectionId })
               : transport.invoke('wake', { connectionId });
-      done.catch((error) =>
-        announcer.say(`${view.config.name}: ${event} failed: ${errorMessage(error)}`, 'bad'),
-      );
+      done.catch((error) => {
+        const data = asErrorData(error);
+        // A failed CONNECT or RETRY ends in `error`, which the status bar says with its reason.
+        if ((event === 'CONNECT' || event === 'RETRY') && data.kind !== 'InvalidInput') return;
+        announcer.say(`${view.config.name}: ${event} failed: ${data.message}`, 'bad');
+      });
     },
     [view, transport, announcer],
   );
