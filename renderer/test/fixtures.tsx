@@ -54,9 +54,15 @@ export interface Rendered {
 /** Renders `ui` inside the app's services, over a fake transport and the given views. */
 export function renderWithServices(
   ui: ReactNode,
-  opts: { views?: ConnectionView[]; groups?: ConnectionGroup[] } = {},
+  opts: {
+    views?: ConnectionView[];
+    groups?: ConnectionGroup[];
+    /** Handlers that must exist before the first render (effects that call at mount). */
+    handlers?: (transport: FakeTransport) => void;
+  } = {},
 ): Rendered & ReturnType<typeof render> {
   const transport = createFakeTransport();
+  opts.handlers?.(transport);
   const views = createViewsStore();
   views.apply({ full: true, views: opts.views ?? [] });
   const groups = createValueStore<ConnectionGroup[]>(opts.groups ?? []);
