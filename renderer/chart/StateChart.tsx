@@ -12,7 +12,7 @@ import {
   ReactFlow,
   useReactFlow,
 } from '@xyflow/react';
-import { memo, useEffect, useMemo, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { connectionMachine } from '../../machines/connection.machine.ts';
 import type { ConnectionView } from '../../machines/views.ts';
 import { activePaths } from '../lib/state-paths.ts';
@@ -147,28 +147,43 @@ const TransitionEdge = memo(function TransitionEdge({
 });
 
 /**
- * The whole machine does not fit at a readable size, so the view follows the active top-level
- * state, moving when it changes; zoom out, or "fit view", for the rest. The box comes from the
- * layout, and the pane's size from the element, so nothing waits for React Flow's measuring.
+ * The whole machine does not fit at a readable size, so the view follows the active state:
+ * the whole active top-level state where it fits at a readable zoom, else a readable zoom
+ * centred on the active leaf. Zoom out, or "fit view", for the rest. Boxes come from the
+ * layout and the pane's size from the element, so nothing waits for React Flow's measuring.
  */
-function FollowActive({ box, pane }: { box: PlacedNode | undefined; pane: HTMLElement | null }) {
+const READABLE = 0.72;
+
+function FollowActive({
+  top,
+  leaf,
+  pane,
+}: {
+  top: PlacedNode | undefined;
+  leaf: PlacedNode | undefined;
+  pane: HTMLElement | null;
+}) {
   const flow = useReactFlow();
+  const first = useRef(true);
   useEffect(() => {
-    if (!box || !pane) return;
+    if (!top || !leaf || !pane) return;
     const place = (animate: boolean) => {
       const { width, height } = pane.getBoundingClientRect();
       if (width === 0 || height === 0) return;
-      const pad = 48;
-      const zoom = Math.min(1, (width - 2 * pad) / box.width, (height - 2 * pad) / box.height);
+      const pad = 40;
+      const fits = Math.min(1, (width - 2 * pad) / top.width, (height - 2 * pad) / top.height);
+      const box = fits >= READABLE ? top : leaf;
+      const zoom = Math.max(fits, READABLE);
       const x = width / 2 - (box.absX + box.width / 2) * zoom;
       const y = height / 2 - (box.absY + box.height / 2) * zoom;
-      void flow.setViewport({ x, y, zoom: Math.max(zoom, 0.3) }, { duration: animate ? 350 : 0 });
+      void flow.setViewport({ x, y, zoom }, { duration: animate ? 300 : 0 });
     };
-    place(false);
+    place(!first.current);
+    first.current = false;
     const observer = new ResizeObserver(() => place(false));
     observer.observe(pane);
     return () => observer.disconnect();
-  }, [box, pane, flow]);
+  }, [top, leaf, pane, flow]);
   return null;
 }
 
@@ -305,7 +320,11 @@ export function StateChart({
             zoomOnDoubleClick={false}
             proOptions={{ hideAttribution: true }}
           >
-            <FollowActive box={ready.layout.nodes.get(active[0] ?? '')} pane={pane} />
+            <FollowActive
+              top={ready.layout.nodes.get(active[0] ?? '')}
+              leaf={ready.layout.nodes.get(active.at(-1) ?? '')}
+              pane={pane}
+            />
             <Controls showInteractive={false} position="bottom-right" />
           </ReactFlow>
         ) : (

@@ -35,6 +35,7 @@ export function InfoGrid({ view }: { view: ConnectionView }) {
         <Field label="User">{server?.currentUser ?? config.username}</Field>
         <Field label="Backend pid">{server ? String(server.backendPid) : null}</Field>
         <Field label="Host">{live ? hostReached(view) : `${config.host}:${config.port}`}</Field>
+        <Field label="TLS">{server ? (server.ssl ? 'on' : 'off') : null}</Field>
         <Field label="Keepalive">
           {keepalive.lastLatencyMs !== null
             ? `${formatMs(keepalive.lastLatencyMs)} at ${formatClock(keepalive.lastPingAt ?? 0)}`
