@@ -28,7 +28,10 @@ async function commander(app: RunningApp) {
   });
   await new Promise((ok, fail) => socket.once('open', ok).once('error', fail));
   let next = 1;
-  const waiting = new Map<number, (frame: { ok: boolean; result?: unknown; error?: unknown }) => void>();
+  const waiting = new Map<
+    number,
+    (frame: { ok: boolean; result?: unknown; error?: unknown }) => void
+  >();
   socket.on('message', (data) => {
     const frame = JSON.parse(String(data));
     if (typeof frame.id === 'number') waiting.get(frame.id)?.(frame);
@@ -49,7 +52,11 @@ async function commander(app: RunningApp) {
 
 /** Saved connections a team keeps next to the demo: grouped, tagged, most of them idle. */
 async function seed(send: (command: string, args: unknown) => Promise<unknown>) {
-  const groups = { prod: crypto.randomUUID(), staging: crypto.randomUUID(), local: crypto.randomUUID() };
+  const groups = {
+    prod: crypto.randomUUID(),
+    staging: crypto.randomUUID(),
+    local: crypto.randomUUID(),
+  };
   await send('save_group', { group: { id: groups.prod, name: 'Production' } });
   await send('save_group', { group: { id: groups.staging, name: 'Staging' } });
   await send('save_group', { group: { id: groups.local, name: 'Local' } });
@@ -108,7 +115,11 @@ try {
       if ((await demo.getAttribute('data-status')) !== 'connected') {
         await page.getByRole('button', { name: 'Connect', exact: true }).click();
       }
-      await until('the demo', () => demo.getAttribute('data-status'), (s) => s === 'connected');
+      await until(
+        'the demo',
+        () => demo.getAttribute('data-status'),
+        (s) => s === 'connected',
+      );
       // Let a keepalive or two go by, so the history and the latency are real.
       await page.waitForTimeout(4_500);
       if (scheme === 'dark') {
@@ -122,12 +133,22 @@ try {
       await ipc.send('demo_fault', { connectionId: demoId, fault: 'blackhole', seconds: 25 });
       await until(
         'a countdown of a second or more',
-        () => page.locator('.countdown').first().textContent({ timeout: 100 }).catch(() => ''),
+        () =>
+          page
+            .locator('.countdown')
+            .first()
+            .textContent({ timeout: 100 })
+            .catch(() => ''),
         (text) => Number(/next try in ([\d.]+) s/.exec(text ?? '')?.[1] ?? 0) >= 1,
         40_000,
       );
       await shoot(page, 'reconnecting-countdown');
-      await until('the demo back', () => demo.getAttribute('data-status'), (s) => s === 'connected', 60_000);
+      await until(
+        'the demo back',
+        () => demo.getAttribute('data-status'),
+        (s) => s === 'connected',
+        60_000,
+      );
 
       // A wrong password, against the demo's own server.
       const config = (await ipc.send('list_connections', {})) as {
@@ -145,7 +166,11 @@ try {
       await form.waitFor({ state: 'detached' });
       await row(page, 'reporting').click();
       await page.getByRole('button', { name: 'Connect', exact: true }).click();
-      await until('the error', () => row(page, 'reporting').getAttribute('data-status'), (s) => s === 'error');
+      await until(
+        'the error',
+        () => row(page, 'reporting').getAttribute('data-status'),
+        (s) => s === 'error',
+      );
       await page.waitForTimeout(300);
       await shoot(page, 'error');
 

@@ -207,8 +207,17 @@ export function StateChart({
     };
   }, []);
 
-  const active = useMemo(() => activePaths(view.state), [view.state]);
-  const last = view.transitions[view.transitions.length - 1];
+  // Every view update is a new object; the chart only changes when the state or the last
+  // transition does, so it is keyed on their contents and React Flow re-renders for nothing else.
+  const stateKey = JSON.stringify(view.state);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on the value, not the object
+  const active = useMemo(() => activePaths(view.state), [stateKey]);
+  const lastRecord = view.transitions[view.transitions.length - 1];
+  const lastKey = lastRecord
+    ? `${lastRecord.at}|${lastRecord.from}|${lastRecord.to}|${lastRecord.event}`
+    : '';
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on the value, not the object
+  const last = useMemo(() => lastRecord, [lastKey]);
 
   const { nodes, edges, accepted } = useMemo(() => {
     if (!ready) return { nodes: [], edges: [], accepted: new Set<UserEvent>() };

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useState } from 'react';
+import { lazy, Suspense, useCallback, useRef, useState } from 'react';
 import type { UserEvent } from '../chart/model.ts';
 import { asErrorData } from '../lib/errors.ts';
 import { leafPath } from '../lib/state-paths.ts';
@@ -33,8 +33,12 @@ export function Details({
   const [tab, setTab] = useState<Tab>('chart');
   const [confirmDisconnect, setConfirmDisconnect] = useState(false);
 
+  // Stable across view updates (the chart memoises on it); it reads the latest view.
+  const viewRef = useRef(view);
+  viewRef.current = view;
   const send = useCallback(
     (event: UserEvent, force = false) => {
+      const view = viewRef.current;
       if (!view) return;
       if (event === 'DISCONNECT' && !force && openTransactions(view).length > 0) {
         setConfirmDisconnect(true);
@@ -56,7 +60,7 @@ export function Details({
         announcer.say(`${view.config.name}: ${event} failed: ${data.message}`, 'bad');
       });
     },
-    [view, transport, announcer],
+    [transport, announcer],
   );
 
   if (!view) return <EmptyDetails />;

@@ -9,19 +9,42 @@ export interface ListEntry {
 }
 
 const cache = new WeakMap<ViewsSnapshot, ListEntry[]>();
+let previous: { snapshot: ViewsSnapshot; entries: ListEntry[] } | null = null;
 
-/** The entries of a snapshot, sorted by name; computed once per snapshot. */
+/**
+ * The entries of a snapshot, sorted by name; computed once per snapshot. A snapshot that only
+ * changed statuses (the same ids, the same names and groups) reuses the last list, so a status
+ * change costs one pass over the views and no sort.
+ */
 export function listEntries(snapshot: ViewsSnapshot): ListEntry[] {
   let entries = cache.get(snapshot);
-  if (!entries) {
+  if (entries) return entries;
+  if (
+    previous &&
+    previous.snapshot.ids === snapshot.ids &&
+    sameShape(previous.snapshot, snapshot)
+  ) {
+    entries = previous.entries;
+  } else {
     entries = snapshot.ids.map((id) => {
       const { config } = snapshot.byId.get(id)!;
       return { id, name: config.name, groupId: config.groupId };
     });
     entries.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
-    cache.set(snapshot, entries);
   }
+  cache.set(snapshot, entries);
+  previous = { snapshot, entries };
   return entries;
+}
+
+function sameShape(a: ViewsSnapshot, b: ViewsSnapshot): boolean {
+  for (const [id, view] of b.byId) {
+    const before = a.byId.get(id);
+    if (before === view) continue;
+    if (!before || before.config.name !== view.config.name) return false;
+    if (before.config.groupId !== view.config.groupId) return false;
+  }
+  return true;
 }
 
 /** Equal when no row was added, removed, renamed or moved: a status change is not a change here. */
