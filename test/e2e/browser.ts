@@ -26,7 +26,12 @@ export interface TestBrowser {
  * removed on close. `colorScheme` picks the theme the page sees from the OS.
  */
 export async function launchBrowser(
-  opts: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number } } = {},
+  opts: {
+    colorScheme?: 'light' | 'dark';
+    viewport?: { width: number; height: number };
+    /** More switches, for a test that needs one (see renderer-needs-no-inline-styles). */
+    extraArgs?: string[];
+  } = {},
 ): Promise<TestBrowser> {
   const profile = await mkdtemp(join(tmpdir(), 'tusk-chromium-'));
   let context: BrowserContext;
@@ -34,7 +39,7 @@ export async function launchBrowser(
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ARGS,
+      args: [...ARGS, ...(opts.extraArgs ?? [])],
       colorScheme: opts.colorScheme ?? 'light',
       viewport: opts.viewport ?? { width: 1440, height: 900 },
       deviceScaleFactor: 1,

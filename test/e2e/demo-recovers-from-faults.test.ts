@@ -69,7 +69,9 @@ test('Terminate backends: the row and the chart show reconnecting, then connecte
 
 test('the chart offers the events the state takes, and a click sends them: DISCONNECT, then CONNECT', async () => {
   const toolbar = page.getByRole('toolbar', { name: 'Send an event' });
-  expect(await toolbar.getByRole('button', { name: 'CONNECT', exact: true }).isDisabled()).toBe(true);
+  expect(await toolbar.getByRole('button', { name: 'CONNECT', exact: true }).isDisabled()).toBe(
+    true,
+  );
   await toolbar.getByRole('button', { name: 'DISCONNECT', exact: true }).click();
   await until(
     'disconnected',
