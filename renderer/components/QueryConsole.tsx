@@ -29,6 +29,9 @@ export function QueryConsole({ view }: { view: ConnectionView }) {
   const { transport } = useServices();
   const [sessionId, setSessionId] = useState<string | null>(null);
   const [sessionError, setSessionError] = useState<TuskErrorData | null>(null);
+  // A host without sessions (an older build) refuses open_session; statements then run one by
+  // one on any backend, and the console says that a transaction cannot span them.
+  const [unpinned, setUnpinned] = useState(false);
   const [sql, setSql] = useState('select now(), current_user, version()');
   const [running, setRunning] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
@@ -45,7 +48,7 @@ export function QueryConsole({ view }: { view: ConnectionView }) {
 
   // Opens a session when the connection is usable and none is held (or the one held was lost).
   useEffect(() => {
-    if (!usable || (sessionId && !lost)) return;
+    if (!usable || unpinned || (sessionId && !lost)) return;
     let cancelled = false;
     transport.invoke('open_session', { connectionId }).then(
       ({ sessionId: id }) => {
@@ -57,13 +60,17 @@ export function QueryConsole({ view }: { view: ConnectionView }) {
         setSessionId(id);
       },
       (error) => {
-        if (!cancelled) setSessionError(asErrorData(error));
+        if (cancelled) return;
+        const data = asErrorData(error);
+        if (data.kind === 'InvalidInput' && /open_session is not available/.test(data.message)) {
+          setUnpinned(true);
+        } else setSessionError(data);
       },
     );
     return () => {
       cancelled = true;
     };
-  }, [usable, sessionId, lost, connectionId, transport]);
+  }, [usable, unpinned, sessionId, lost, connectionId, transport]);
 
   // Closes the session held when the console goes away (or a new one replaces it).
   useEffect(() => {
@@ -75,11 +82,15 @@ export function QueryConsole({ view }: { view: ConnectionView }) {
 
   const run = async () => {
     const statement = sql.trim();
-    if (!statement || !sessionId || running) return;
+    if (!statement || (!sessionId && !unpinned) || running) return;
     setRunning(true);
     const started = performance.now();
     try {
-      const result = await transport.invoke('query', { connectionId, sql: statement, sessionId });
+      const result = await transport.invoke('query', {
+        connectionId,
+        sql: statement,
+        ...(sessionId ? { sessionId } : {}),
+      });
       setOutcome({ kind: 'rows', result, ms: performance.now() - started, sql: statement });
     } catch (error) {
       setOutcome({
@@ -107,9 +118,11 @@ export function QueryConsole({ view }: { view: ConnectionView }) {
         >
           {!usable
             ? 'Connect to run statements'
-            : !sessionId
-              ? 'Opening a session…'
-              : (tx ?? 'No transaction open')}
+            : unpinned
+              ? 'No session on this host: each statement runs alone'
+              : !sessionId
+                ? 'Opening a session…'
+                : (tx ?? 'No transaction open')}
         </span>
         {session && !session.statePersists && (
           <span className="badge badge-warn" title="Behind transaction pooling">
@@ -118,13 +131,13 @@ export function QueryConsole({ view }: { view: ConnectionView }) {
         )}
         <span className="toolbar-gap" />
         <span className="muted keys">Ctrl+Enter runs</span>
-        <button type="button" disabled={!running} onClick={cancel}>
+        <button type="button" disabled={!running || !sessionId} onClick={cancel}>
           Cancel
         </button>
         <button
           type="button"
           className="primary"
-          disabled={!sessionId || running || lost}
+          disabled={(!sessionId && !unpinned) || running || lost}
           onClick={run}
         >
           {running ? 'Running…' : 'Run'}

@@ -127,3 +127,28 @@ test('the transaction state of its session is shown from the view', async () => 
     expect(screen.getByTestId('transaction-state').textContent).toBe('Transaction open'),
   );
 });
+
+test('a host without sessions: statements run unpinned, and the console says a transaction cannot span them', async () => {
+  const view = connected();
+  const { transport } = renderWithServices(<QueryConsole view={view} />, {
+    views: [view],
+    handlers: (t) => {
+      t.handle('open_session', () => {
+        throw {
+          kind: 'InvalidInput',
+          message: 'The command open_session is not available in this build',
+        };
+      });
+      t.handle('query', () => ({ rows: [], rowCount: 0, fields: [] }));
+    },
+  });
+  await waitFor(() =>
+    expect(screen.getByTestId('transaction-state').textContent).toBe(
+      'No session on this host: each statement runs alone',
+    ),
+  );
+  fireEvent.click(screen.getByRole('button', { name: 'Run' }));
+  await screen.findByText('0 rows affected');
+  expect(transport.calls.at(-1)?.args).not.toHaveProperty('sessionId');
+  expect(screen.getByRole('button', { name: 'Cancel' }).hasAttribute('disabled')).toBe(true);
+});
