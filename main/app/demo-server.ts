@@ -1,8 +1,19 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, lstat, mkdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readlink,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import net, { type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import {
@@ -47,12 +58,33 @@ const ADMIN_APPLICATION_NAME = 'tusk-demo-admin';
 const SYSTEM_ROOT = '/var/lib/tusk';
 
 export async function startDemoServer(dataDir: string): Promise<DemoServer> {
-  const clusterDir = await clusterLocation(resolve(dataDir));
+  return startCluster(await clusterLocation(resolve(dataDir)), { scratch: false });
+}
+
+/**
+ * A server of the same kind in a directory of its own that goes when it stops (or when this
+ * process dies, however it dies): the terminal demo's, which keeps nothing between runs.
+ */
+export async function startScratchServer(): Promise<DemoServer> {
+  // As root the server's OS user must reach it: not below /root, and passable (0711).
+  const parent = process.env.TUSK_PG_DIR ?? (isRoot ? '/tmp' : tmpdir());
+  const clusterDir = await mkdtemp(join(parent, 'tusk-demo-'));
+  await chmod(clusterDir, 0o711);
+  return startCluster(clusterDir, { scratch: true }).catch(async (error) => {
+    await rm(clusterDir, { recursive: true, force: true });
+    throw error;
+  });
+}
+
+async function startCluster(clusterDir: string, opts: { scratch: boolean }): Promise<DemoServer> {
   const pgData = join(clusterDir, 'data');
   const passwordFile = join(clusterDir, 'password');
   const log = logTail();
-  const password = await initialised(pgData, passwordFile, log);
-  const stopReaper = stopAfterExit(pgData);
+  const stopReaper = stopAfterExit(clusterDir, opts.scratch);
+  const password = await initialised(pgData, passwordFile, log).catch((error) => {
+    stopReaper();
+    throw error;
+  });
 
   const port = await freePort();
   const ep = embedded(pgData, password, {
@@ -84,7 +116,14 @@ export async function startDemoServer(dataDir: string): Promise<DemoServer> {
   });
   // Its idle client dies with every restart; the next query opens another.
   admin.on('error', () => {});
-  const { rows } = await admin.query<{ v: string }>("select current_setting('server_version') v");
+  const { rows } = await admin
+    .query<{ v: string }>("select current_setting('server_version') v")
+    .catch(async (error: unknown) => {
+      await admin.end();
+      if (child) await stopChild(child);
+      stopReaper();
+      throw startFailure(clusterDir, error);
+    });
   let closing: Promise<void> | undefined;
   let queue = Promise.resolve();
   const serial = (step: () => Promise<void>) => {
@@ -121,6 +160,7 @@ export async function startDemoServer(dataDir: string): Promise<DemoServer> {
         await admin.end();
         if (child && isAlive(child)) await stopChild(child);
         stopReaper();
+        if (opts.scratch) await rm(clusterDir, { recursive: true, force: true });
       });
       return closing;
     },
@@ -194,13 +234,20 @@ function startFailure(clusterDir: string, error: unknown): Error {
 }
 
 // A detached shell that waits for this process to die, however it dies (SIGKILL included: its
-// end of the pipe closes), then stops the server whose pid is in postmaster.pid. Files stay.
+// end of the pipe closes), then stops the server whose pid is in postmaster.pid; a scratch
+// cluster's directory goes too, once the server has let go of it.
 const REAPER = `cat >/dev/null
-pid=$(head -n 1 "$1/postmaster.pid" 2>/dev/null)
-if [ -n "$pid" ] && [ "$(cat /proc/$pid/comm 2>/dev/null)" = postgres ]; then kill -QUIT "$pid"; fi`;
+pid=$(head -n 1 "$1/data/postmaster.pid" 2>/dev/null)
+running() { [ -r /proc/$pid/status ] && ! grep -q '^State:[[:space:]]*Z' /proc/$pid/status; }
+if [ -n "$pid" ] && [ "$(cat /proc/$pid/comm 2>/dev/null)" = postgres ]; then
+  kill -QUIT "$pid"; i=0
+  while [ $i -lt 50 ] && running; do sleep 0.1; i=$((i+1)); done
+fi
+if [ "$2" = scratch ]; then rm -rf "$1"; fi`;
 
-function stopAfterExit(pgData: string): () => void {
-  const reaper = spawn('sh', ['-c', REAPER, 'tusk-demo-reaper', pgData], {
+function stopAfterExit(clusterDir: string, scratch: boolean): () => void {
+  const args = [clusterDir, scratch ? 'scratch' : 'keep'];
+  const reaper = spawn('sh', ['-c', REAPER, 'tusk-demo-reaper', ...args], {
     detached: true,
     stdio: ['pipe', 'ignore', 'ignore'],
   });

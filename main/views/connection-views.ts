@@ -20,8 +20,10 @@ export interface ManagerLike {
 }
 
 export interface ConnectionViewsOptions {
-  /** The sessions (pinned backends) of a connection; call `invalidate(id)` when they change. */
+  /** The sessions (pinned backends) of a connection. */
   sessionsOf?: (connectionId: string) => SessionView[];
+  /** Tells when a connection's sessions changed (or call `invalidate(id)`); returns its unsubscribe. */
+  onSessionsChange?: (listener: (connectionId: string) => void) => () => void;
   /** Whether a connection is the demo's; call `invalidate(id)` if the answer changes. */
   isDemo?: (connectionId: string) => boolean;
   now?: () => number;
@@ -141,6 +143,10 @@ export function createConnectionViews(
     }
   });
   syncChildren(manager.getSnapshot().children);
+  const stopSessions = options.onSessionsChange?.((id) => {
+    const entry = byId.get(id);
+    if (entry) markStale(entry);
+  });
 
   const build = (entry: Entry): ConnectionView => {
     const snapshot = entry.ref.getSnapshot();
@@ -190,6 +196,7 @@ export function createConnectionViews(
     },
     stop() {
       inspection.unsubscribe();
+      stopSessions?.();
       listeners.clear();
     },
   };

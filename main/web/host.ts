@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { HostEvents } from '../../machines/ipc.ts';
-import { type CommandContext, createDispatcher } from '../ipc/index.ts';
+import { type CommandTable, commandTable, createDispatcher } from '../ipc/index.ts';
 import type { ConnectionService } from '../service.ts';
 import {
   type ConnectionViews,
@@ -26,9 +26,13 @@ export interface WebHostOptions {
   /** Told to every client as it connects, e.g. that no OS keyring was found. */
   notices?: Notice[];
   isDemo?: ConnectionViewsOptions['isDemo'];
-  /** The demo's fault controls, for the demo_fault command (main/app/demo-controls.ts). */
-  demo?: CommandContext['demo'];
+  /**
+   * Handlers for commands of the contract that only this app start can bind, e.g. demo_fault
+   * (main/app/demo-command.ts); they join the command table for this host.
+   */
+  commands?: CommandTable;
   sessionsOf?: ConnectionViewsOptions['sessionsOf'];
+  onSessionsChange?: ConnectionViewsOptions['onSessionsChange'];
 }
 
 export interface WebHost {
@@ -57,9 +61,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const views = createConnectionViews(service.manager, {
     isDemo: options.isDemo,
     sessionsOf: options.sessionsOf,
+    onSessionsChange: options.onSessionsChange,
   });
   const stream = createViewStream(views);
-  const dispatch = createDispatcher({ service, views: stream, demo: options.demo });
+  const dispatch = createDispatcher(
+    { service, views: stream },
+    { ...commandTable, ...options.commands },
+  );
   const notices = [...(options.notices ?? [])];
   const clients = new Set<WebSocket>();
   let port = 0;

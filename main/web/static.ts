@@ -18,7 +18,10 @@ const types: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-const NOT_BUILT =
+/** The Content-Type to serve a renderer file with. */
+export const contentType = (file: string) => types[extname(file)] ?? 'application/octet-stream';
+
+export const NOT_BUILT =
   'The UI is not built: run `npx vite build` (it goes to dist/renderer), then reload.\n';
 
 /**
@@ -58,7 +61,7 @@ export async function serveStatic(
     return path === '/index.html' ? send(200, NOT_BUILT) : send(404, 'Not found\n');
   res.writeHead(200, {
     ...headers,
-    'content-type': types[extname(file)] ?? 'application/octet-stream',
+    'content-type': contentType(file),
     'content-length': String(info.size),
     'cache-control': path === '/index.html' ? 'no-store' : 'no-cache',
   });

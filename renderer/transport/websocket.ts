@@ -141,6 +141,8 @@ export function createWebSocketTransport(
       setState('closed');
       clearTimeout(timer);
       queued.length = 0;
+      // Between attempts the socket is already closed and will not report it again.
+      for (const id of [...pending.keys()]) fail(id, 'The transport was closed');
       socket.close();
     },
   } as WebSocketTransport;

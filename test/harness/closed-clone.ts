@@ -26,7 +26,7 @@ export interface ClosedClone {
  * is a link to the installed one (the test is about where PostgreSQL's programs live, and a
  * full copy of node_modules would cost hundreds of megabytes).
  */
-export async function makeClosedClone(): Promise<ClosedClone> {
+export async function makeClosedClone(opts: { alsoCopy?: string[] } = {}): Promise<ClosedClone> {
   const outer = await mkdtemp(join(tmpdir(), 'tusk-closed-'));
   const dir = join(outer, 'tusk');
   try {
@@ -40,6 +40,13 @@ export async function makeClosedClone(): Promise<ClosedClone> {
       if (!existsSync(join(root, file))) continue; // deleted in the work tree, not yet committed
       await mkdir(dirname(join(dir, file)), { recursive: true });
       await copyFile(join(root, file), join(dir, file));
+    }
+    // Built output a test does not want to wait for again (the renderer build), when present.
+    for (const extra of opts.alsoCopy ?? []) {
+      if (existsSync(join(root, extra))) {
+        await mkdir(dirname(join(dir, extra)), { recursive: true });
+        await run('cp', ['-a', join(root, extra), join(dir, extra)]);
+      }
     }
     const installed = join(root, 'node_modules');
     const modules = join(dir, 'node_modules');

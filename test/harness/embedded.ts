@@ -14,6 +14,7 @@ import { embedded, isRoot, logTail } from '../../main/app/embedded-server.ts';
  */
 
 export {
+  binaries,
   type Embedded,
   embedded,
   isAlive,

@@ -47,11 +47,13 @@ test('a clone inside a 0700 directory starts a server from its own embedded-post
     owner.stdout.setEncoding('utf8').once('data', resolve);
     owner.once('exit', (code) => reject(new Error(`fixture exited (${code}): ${errors}`)));
   });
-  const { dataDir } = JSON.parse(line) as { dataDir: string };
+  const { dataDir, pgCtl } = JSON.parse(line) as { dataDir: string; pgCtl: string };
   const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   const program = await readlink(`/proc/${postmaster}/exe`);
   // As root the copy runs; as anyone else the clone's own programs do, unchanged.
   expect(program.startsWith(isRoot ? `${cache}/` : `${clone.dir}/`), program).toBe(true);
+  // Code that runs the programs itself (a standby's pg_ctl) is given the same copy.
+  expect(pgCtl.startsWith(isRoot ? `${cache}/` : `${clone.dir}/`), pgCtl).toBe(true);
 
   owner.kill('SIGTERM');
   await vi.waitFor(() => expect(alive(postmaster)).toBe(false), { timeout: 10_000, interval: 100 });

@@ -96,7 +96,20 @@ describe('layering', () => {
   it('renderer/ imports neither main/, pg, keytar, electron nor Node modules', () => {
     expect(violations('renderer', rendererViolation)).toEqual([]);
   });
+
+  it('only main/electron/ imports electron', () => {
+    const electronHost = join(root, 'main', 'electron');
+    expect(sourceFiles('main/electron').length).toBeGreaterThan(0);
+    const outside = ['machines', 'main', 'renderer', 'scripts', 'bench', 'model-tests', 'test']
+      .flatMap((dir) => violations(dir, electronViolation))
+      .filter((line) => !line.startsWith(relative(root, electronHost) + sep));
+    expect(outside).toEqual([]);
+  });
 });
+
+function electronViolation(_file: string, spec: string): string | undefined {
+  return packageOf(spec) === 'electron' ? 'is the Electron host' : undefined;
+}
 
 describe('the import scanner', () => {
   it('finds every form of import and ignores comments and strings', () => {

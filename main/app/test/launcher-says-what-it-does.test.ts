@@ -45,6 +45,32 @@ describe('the launcher', () => {
     ]);
   });
 
+  it('opens the URL with xdg-open where a desktop is, and not with --no-open', async () => {
+    const bin = await scratch();
+    const opened = join(bin, 'opened');
+    // A stand-in for the desktop's opener: it records the URL it was given.
+    await writeFile(join(bin, 'xdg-open'), `#!/bin/sh\necho "$1" >> ${opened}\n`);
+    await chmod(join(bin, 'xdg-open'), 0o755);
+    const env = { ...process.env, DISPLAY: ':99', PATH: `${bin}:${process.env.PATH}` };
+    const run = async (flags: string[]) => {
+      const web = runScript(
+        'main/cli/web.ts',
+        ['--no-demo', '--data-dir', await scratch(), ...flags],
+        env,
+      );
+      const printed = await web.waitFor(/Tusk is running at \S+\n/);
+      web.child.kill('SIGINT');
+      expect(await web.exit(20_000)).toBe(0);
+      return /Tusk is running at (\S+)\n/.exec(printed)![1]!;
+    };
+    const url = await run([]);
+    await expect.poll(() => readFile(opened, 'utf8').catch(() => '')).toBe(`${url}\n`);
+    await run(['--no-open']);
+    // The opener runs detached, after the URL line: give a wrong one time to show.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await readFile(opened, 'utf8')).toBe(`${url}\n`);
+  });
+
   it('says in one sentence that a port is taken, and exits 1', async () => {
     const taken = net.createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));

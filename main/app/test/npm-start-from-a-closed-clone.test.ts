@@ -1,75 +1,17 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readlinkSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, realpath, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect, onTestFinished, test } from 'vitest';
 import type { ConnectionStatusEvent } from '../../../machines/manager.machine.ts';
 import { makeClosedClone } from '../../../test/harness/closed-clone.ts';
 import { rawClient, until } from '../../web/test/helpers.ts';
-
-/** Pids of processes that run in `dir` or name it on their command line. */
-function processesIn(...dirs: string[]): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid)
-    .filter((pid) => {
-      try {
-        const cwd = readlinkSync(`/proc/${pid}/cwd`);
-        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-        return dirs.some((dir) => cwd.startsWith(dir) || cmdline.includes(dir));
-      } catch {
-        return false; // gone meanwhile
-      }
-    })
-    .map(Number);
-}
-
-/** TCP ports something listens on, from /proc/net/tcp and tcp6 (state 0A is LISTEN). */
-function listeningPorts(): Set<number> {
-  const ports = new Set<number>();
-  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    for (const line of readFileSync(file, 'utf8').split('\n').slice(1)) {
-      const fields = line.trim().split(/\s+/);
-      if (fields[3] === '0A') ports.add(Number.parseInt(fields[1]!.split(':')[1]!, 16));
-    }
-  }
-  return ports;
-}
-
-/** The environment of a headless machine: no session bus, no display, nothing of the tests'. */
-async function headlessEnv(cache: string): Promise<NodeJS.ProcessEnv> {
-  const runtimeDir = await mkdtemp(join(tmpdir(), 'tusk-no-bus-'));
-  onTestFinished(() => rm(runtimeDir, { recursive: true, force: true }));
-  const env: NodeJS.ProcessEnv = { ...process.env, XDG_RUNTIME_DIR: runtimeDir };
-  for (const name of [
-    'DBUS_SESSION_BUS_ADDRESS',
-    'DISPLAY',
-    'WAYLAND_DISPLAY',
-    'TUSK_IN_KEYRING',
-    'TUSK_PG_TEMPLATE',
-    'TUSK_PG_DIR',
-    'XDG_DATA_HOME',
-  ]) {
-    delete env[name];
-  }
-  env.TUSK_PG_CACHE = cache;
-  return env;
-}
-
-function output(child: ChildProcess) {
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  return { stdout: () => stdout, all: () => `--- stdout ---\n${stdout}--- stderr ---\n${stderr}` };
-}
+import { headlessEnv, listeningPorts, output, processesIn } from './helpers.ts';
 
 test('npm start from a clone in a 0700 directory, without a Secret Service: the demo connects, recovers from a fault, and Ctrl-C leaves nothing', async () => {
-  const clone = await makeClosedClone();
+  // The renderer build is copied when there is one: npm start would otherwise build it first
+  // (vite, many seconds on a shared machine), which is not what this test is about.
+  const clone = await makeClosedClone({ alsoCopy: ['dist/renderer'] });
   onTestFinished(() => clone.dispose());
   const cache = await mkdtemp('/tmp/tusk-pg-cache-test-');
   await chmod(cache, 0o755);
@@ -95,7 +37,8 @@ test('npm start from a clone in a 0700 directory, without a Secret Service: the 
     if (app.exitCode === null && app.signalCode === null) process.kill(-app.pid!, 'SIGKILL');
   });
 
-  await until('the URL', () => /Tusk is running at \S+/.test(printed.stdout()), 60_000).catch(
+  // Without a renderer build to copy, npm start runs `npm run build` first: vite, a while.
+  await until('the URL', () => /Tusk is running at \S+/.test(printed.stdout()), 150_000).catch(
     (error) => {
       throw new Error(`${error.message}\n${printed.all()}`);
     },
@@ -106,6 +49,9 @@ test('npm start from a clone in a 0700 directory, without a Secret Service: the 
   expect(printed.all()).toContain('Electron is not available here');
   expect(printed.all()).toMatch(/No OS keyring was found.*for this run only/);
 
+  const page = await fetch(url);
+  expect(page.status).toBe(200);
+  await page.arrayBuffer();
   const origin = `http://127.0.0.1:${url.port}`;
   const client = await rawClient(
     `ws://127.0.0.1:${url.port}/ipc?token=${url.searchParams.get('token')}`,
@@ -153,6 +99,12 @@ test('npm start from a clone in a 0700 directory, without a Secret Service: the 
   ];
   for (const port of ports) expect(listeningPorts().has(port), `port ${port} listens`).toBe(true);
 
+  // The demo server's password went to the credential store; no frame and no line shows it.
+  const password = await readFile(join(cluster, 'password'), 'utf8');
+  expect(password.length).toBeGreaterThan(16);
+  expect(client.frames.filter((frame) => frame.includes(password))).toEqual([]);
+  expect(printed.all()).not.toContain(password);
+
   process.kill(-app.pid!, 'SIGINT');
   // npm passes the signal on to the app and then ends by it, as it does in a terminal.
   expect(['exit 0', 'SIGINT']).toContain(await exited);
@@ -165,4 +117,4 @@ test('npm start from a clone in a 0700 directory, without a Secret Service: the 
   );
   for (const port of ports)
     expect(listeningPorts().has(port), `port ${port} still listens`).toBe(false);
-});
+}, 180_000);

@@ -36,6 +36,8 @@ describe('store round trip', () => {
         keepaliveIntervalSec: 60,
         poolMax: 10,
         maxReconnectAttempts: 20,
+        targetSessionAttrs: 'any',
+        loadBalanceHosts: 'disable',
       },
     });
   });

@@ -67,3 +67,28 @@ it('sessions and the demo flag come from their providers; invalidate rebuilds on
   views.stop();
   manager.stop();
 });
+
+it('a sessions provider that says when they changed rebuilds that view, and is let go on stop', () => {
+  const { manager } = fakeManager();
+  const [config] = configs(1);
+  manager.send({ type: 'CONNECTION_ADD', config: config! });
+  let transaction: 'idle' | 'in-transaction' = 'idle';
+  const listeners = new Set<(id: string) => void>();
+  const views = createConnectionViews(manager, {
+    sessionsOf: () => [{ sessionId: 's1', transaction, busy: false, statePersists: true }],
+    onSessionsChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  });
+  const touched: string[] = [];
+  views.onChange((id) => touched.push(id));
+  expect(views.get(config!.id)!.sessions[0]!.transaction).toBe('idle');
+  transaction = 'in-transaction';
+  for (const listener of listeners) listener(config!.id);
+  expect(touched).toEqual([config!.id]);
+  expect(views.get(config!.id)!.sessions[0]!.transaction).toBe('in-transaction');
+  views.stop();
+  expect(listeners.size).toBe(0);
+  manager.stop();
+});
