@@ -19,10 +19,10 @@ export function Transitions({
             {formatClock(t.at)}
           </time>
           <span className="transition-path">
-            <span className="state-name">{t.from}</span>
+            <StateName path={t.from} />
             <span aria-hidden="true"> → </span>
             <span className="visually-hidden"> to </span>
-            <span className="state-name">{t.to}</span>
+            <StateName path={t.to} />
           </span>
           <span className="transition-event">
             {eventText(t.event)}
@@ -43,4 +43,28 @@ function withKeys(records: TransitionRecord[]) {
     seen.set(base, n + 1);
     return { t, key: `${base}|${n}` };
   });
+}
+
+/** A dotted state path that may wrap after its dots, never inside a name. */
+function StateName({ path }: { path: string }) {
+  // Each part is keyed by the path up to it: unique within one path.
+  const parts: { part: string; upTo: string }[] = [];
+  for (const part of path.split('.')) {
+    const before = parts[parts.length - 1]?.upTo;
+    parts.push({ part, upTo: before ? `${before}.${part}` : part });
+  }
+  return (
+    <span className="state-name">
+      {parts.map(({ part, upTo }) => (
+        <span key={upTo}>
+          {part}
+          {upTo !== path && (
+            <>
+              .<wbr />
+            </>
+          )}
+        </span>
+      ))}
+    </span>
+  );
 }
