@@ -1,6 +1,11 @@
 import { render } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import { type ConnectionConfig, type ConnectionGroup, validate } from '../../machines/config.ts';
+import {
+  type ConnectionConfig,
+  type ConnectionConfigInput,
+  type ConnectionGroup,
+  validate,
+} from '../../machines/config.ts';
 import type { ConnectionView } from '../../machines/views.ts';
 import { createAnnouncer } from '../store/announcer.ts';
 import { AppProvider, type AppServices } from '../store/app-context.tsx';
@@ -10,7 +15,7 @@ import { createFakeTransport, type FakeTransport } from './fake-transport.ts';
 
 let n = 0;
 /** A valid saved config; ids are UUIDs made from a counter, so tests read the same each run. */
-export function makeConfig(overrides: Partial<ConnectionConfig> = {}): ConnectionConfig {
+export function makeConfig(overrides: Partial<ConnectionConfigInput> = {}): ConnectionConfig {
   n++;
   const id = `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
   return validate({
