@@ -19,6 +19,7 @@ const BENCHMARKS = [
   { name: 'blackhole', file: 'bench/blackhole.ts' },
   { name: 'scale', file: 'bench/scale.ts' },
   { name: 'status-latency', file: 'bench/status-latency.ts' },
+  { name: 'ui-render', file: 'bench/ui-render.ts' },
 ];
 
 const args = process.argv.slice(2);

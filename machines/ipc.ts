@@ -43,6 +43,8 @@ export const commandArgs = {
   open_session: z.object({ connectionId: id('connectionId') }).strict(),
   close_session: z.object({ sessionId: z.string({ error: 'sessionId must be text' }) }).strict(),
   cancel: z.object({ sessionId: z.string({ error: 'sessionId must be text' }) }).strict(),
+  /** WAKE for one connection (the chart's button): ping now, or try the reconnect now. */
+  wake: z.object({ connectionId: id('connectionId') }).strict(),
   /** The views of every connection, whole: what a (re)connecting client starts from. */
   get_views: z.object({}).strict(),
   /** A libpq URI or key=value string (`service=` resolved) as a partial config: the form's import. */
@@ -133,6 +135,7 @@ export interface CommandResults {
   open_session: { sessionId: string };
   close_session: null;
   cancel: null;
+  wake: null;
   get_views: ViewsPayload;
   parse_connection_string: ParsedConnectionStringResult;
   export_connection_url: { url: string };

@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { AnyStateMachine } from 'xstate';
 import { connectionMachine } from '../machines/connection.machine.ts';
 import { managerMachine } from '../machines/manager.machine.ts';
+import { walk } from '../machines/statechart-walk.ts';
 import { toMermaid } from './statecharts/mermaid.ts';
-import { walk } from './statecharts/walk.ts';
 
 export { toMermaid };
 

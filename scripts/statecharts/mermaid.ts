@@ -1,5 +1,11 @@
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
-import { actionNames, type ChartModel, type ChartTransition, childrenOf, walk } from './walk.ts';
+import {
+  actionNames,
+  type ChartModel,
+  type ChartTransition,
+  childrenOf,
+  walk,
+} from '../../machines/statechart-walk.ts';
 
 /**
  * Mermaid's stateDiagram lexer ends a label at `:` `;` or a newline, opens a block at `{`, and

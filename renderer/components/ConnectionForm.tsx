@@ -1,0 +1,459 @@
+import { useMemo, useState } from 'react';
+import { environments, sslModes } from '../../machines/config.ts';
+import type { TestConnectionResult } from '../../machines/diagnostics.types.ts';
+import { asErrorData } from '../lib/errors.ts';
+import {
+  check,
+  emptyValues,
+  type FormValues,
+  fieldPaths,
+  valuesOf,
+  withEnvironment,
+  withImport,
+} from '../lib/form-model.ts';
+import { importUrl, UrlImportError } from '../lib/url-import.ts';
+import { useGroups, useServices } from '../store/app-context.tsx';
+import { ErrorBox } from './ErrorBox.tsx';
+import { FormField } from './FormField.tsx';
+import { Confirm, Modal } from './Modal.tsx';
+import { TestResult } from './TestResult.tsx';
+
+export const PALETTE = [
+  '#2f7de1',
+  '#1a9e77',
+  '#8e5bd6',
+  '#d4a017',
+  '#e0672b',
+  '#d0384e',
+  '#6b7a8f',
+];
+
+type TextKey = {
+  [K in keyof FormValues]: FormValues[K] extends string ? K : never;
+}[keyof FormValues];
+
+/** New and edit, one dialog. Messages come from the service's own schema, next to their fields. */
+export function ConnectionForm({
+  editId,
+  onClose,
+  onSaved,
+}: {
+  editId: string | null;
+  onClose: () => void;
+  onSaved: (id: string) => void;
+}) {
+  const { transport, views, announcer } = useServices();
+  const groups = useGroups();
+  // The config as it was when the dialog opened; later changes of its status do not matter here.
+  const [base] = useState(() =>
+    editId ? views.getSnapshot().byId.get(editId)?.config : undefined,
+  );
+  const [id] = useState(() => base?.id ?? crypto.randomUUID());
+  const [values, setValues] = useState<FormValues>(() => (base ? valuesOf(base) : emptyValues()));
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const [submitted, setSubmitted] = useState(false);
+  const [url, setUrl] = useState('');
+  const [urlMessage, setUrlMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [test, setTest] = useState<TestConnectionResult | null>(null);
+  const [testing, setTesting] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<ReturnType<typeof asErrorData> | null>(null);
+  const [confirmWritable, setConfirmWritable] = useState(false);
+
+  const checked = useMemo(() => check(values, id, base), [values, id, base]);
+  const errorOf = (key: keyof typeof fieldPaths) => {
+    const path = fieldPaths[key];
+    return submitted || touched.has(key) ? checked.errors[path] : undefined;
+  };
+  const known = new Set(Object.values(fieldPaths));
+  const otherErrors = submitted
+    ? Object.entries(checked.errors).filter(([path]) => !known.has(path))
+    : [];
+
+  const set = <K extends keyof FormValues>(key: K, value: FormValues[K]) => {
+    setValues((v) => ({ ...v, [key]: value }));
+    setTouched((t) => (t.has(key) ? t : new Set(t).add(key)));
+    setTest(null);
+  };
+  const touch = (key: string) => setTouched((t) => (t.has(key) ? t : new Set(t).add(key)));
+
+  const text = (
+    key: TextKey,
+    label: string,
+    opts: {
+      type?: string;
+      hint?: string;
+      wide?: boolean;
+      autoFocus?: boolean;
+      placeholder?: string;
+      inputMode?: 'numeric';
+    } = {},
+  ) => (
+    <FormField
+      label={label}
+      error={key === 'password' ? undefined : errorOf(key)}
+      hint={opts.hint}
+      wide={opts.wide}
+    >
+      {(props) => (
+        <input
+          {...props}
+          type={opts.type ?? 'text'}
+          inputMode={opts.inputMode}
+          value={values[key]}
+          placeholder={opts.placeholder}
+          data-autofocus={opts.autoFocus || undefined}
+          autoComplete={opts.type === 'password' ? 'new-password' : 'off'}
+          spellCheck={false}
+          onChange={(e) => set(key, e.target.value as FormValues[typeof key])}
+          onBlur={() => touch(key)}
+        />
+      )}
+    </FormField>
+  );
+
+  const doImport = () => {
+    try {
+      const imported = importUrl(url);
+      setValues((v) => withImport(v, imported));
+      setUrlMessage({ ok: true, text: 'Imported: check the fields below, then save.' });
+      setUrl('');
+    } catch (error) {
+      setUrlMessage({
+        ok: false,
+        text: error instanceof UrlImportError ? error.message : String(error),
+      });
+    }
+  };
+
+  const password = values.password === '' ? undefined : values.password;
+  const runTest = async () => {
+    setSubmitted(true);
+    if (!checked.ok) return;
+    setTesting(true);
+    setTest(null);
+    try {
+      setTest(await transport.invoke('test_connection', { config: checked.config, password }));
+    } catch (error) {
+      setSaveError(asErrorData(error));
+    } finally {
+      setTesting(false);
+    }
+  };
+
+  const save = async () => {
+    setSubmitted(true);
+    setSaveError(null);
+    if (!checked.ok) return;
+    setSaving(true);
+    try {
+      await transport.invoke('save_connection', { config: checked.config, password });
+      announcer.say(`${checked.config.name} saved`, 'good');
+      onSaved(id);
+    } catch (error) {
+      setSaveError(asErrorData(error));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const setReadonly = (on: boolean) => {
+    if (!on && values.environment === 'production') setConfirmWritable(true);
+    else set('readonly', on);
+  };
+
+  return (
+    <Modal
+      title={base ? `Edit ${base.name}` : 'New connection'}
+      onClose={onClose}
+      wide
+      footer={
+        <>
+          <button type="button" onClick={runTest} disabled={testing}>
+            {testing ? 'Testing…' : 'Test connection'}
+          </button>
+          <span className="toolbar-gap" />
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" form="connection-form" className="primary" disabled={saving}>
+            Save
+          </button>
+        </>
+      }
+    >
+      <form
+        id="connection-form"
+        className="connection-form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        <div className="import-row">
+          <label htmlFor="import-url">Import from URL</label>
+          <input
+            id="import-url"
+            type="text"
+            value={url}
+            placeholder="postgres://user:password@host:5432/database?sslmode=require"
+            spellCheck={false}
+            autoComplete="off"
+            onChange={(e) => setUrl(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                doImport();
+              }
+            }}
+          />
+          <button type="button" onClick={doImport} disabled={url.trim() === ''}>
+            Import
+          </button>
+          {urlMessage && (
+            <p className={urlMessage.ok ? 'field-hint' : 'field-error'} role="status">
+              {urlMessage.text}
+            </p>
+          )}
+        </div>
+
+        <fieldset className="form-section">
+          <legend>Connection</legend>
+          <div className="form-grid">
+            {text('name', 'Name', { wide: true, autoFocus: true })}
+            {text('host', 'Host')}
+            {text('port', 'Port', { inputMode: 'numeric' })}
+            {text('database', 'Database')}
+            {text('username', 'User')}
+            {text('password', 'Password', {
+              type: 'password',
+              wide: true,
+              hint: base?.passwordInKeyring
+                ? 'Saved in the keyring: leave empty to keep it'
+                : 'Kept in the OS keyring, never in the settings file',
+            })}
+          </div>
+        </fieldset>
+
+        <fieldset className="form-section">
+          <legend>Safety</legend>
+          <div className="form-grid">
+            <FormField label="Environment" error={errorOf('environment')}>
+              {(props) => (
+                <select
+                  {...props}
+                  value={values.environment}
+                  onChange={(e) => {
+                    setValues((v) =>
+                      withEnvironment(v, e.target.value as FormValues['environment']),
+                    );
+                    touch('environment');
+                  }}
+                >
+                  <option value="">None</option>
+                  {environments.map((env) => (
+                    <option key={env} value={env}>
+                      {env[0]!.toUpperCase() + env.slice(1)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </FormField>
+            <FormField
+              label="Statement timeout"
+              error={errorOf('statementTimeoutMs')}
+              hint="Milliseconds; empty for none"
+            >
+              {(props) => (
+                <input
+                  {...props}
+                  inputMode="numeric"
+                  value={values.statementTimeoutMs}
+                  onChange={(e) => set('statementTimeoutMs', e.target.value)}
+                  onBlur={() => touch('statementTimeoutMs')}
+                />
+              )}
+            </FormField>
+            <div className="form-field form-check">
+              <input
+                id="field-readonly"
+                type="checkbox"
+                checked={values.readonly}
+                onChange={(e) => setReadonly(e.target.checked)}
+              />
+              <label htmlFor="field-readonly">Read-only</label>
+              <span className="field-hint">Every statement runs in a read-only transaction</span>
+            </div>
+          </div>
+        </fieldset>
+
+        <fieldset className="form-section">
+          <legend>TLS</legend>
+          <div className="form-grid">
+            <FormField label="SSL mode" error={errorOf('sslMode')}>
+              {(props) => (
+                <select
+                  {...props}
+                  value={values.sslMode}
+                  onChange={(e) => set('sslMode', e.target.value as FormValues['sslMode'])}
+                >
+                  {sslModes.map((mode) => (
+                    <option key={mode} value={mode}>
+                      {mode}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </FormField>
+            {text('sslCaCert', 'CA certificate path', { placeholder: '/path/to/root.crt' })}
+          </div>
+        </fieldset>
+
+        <fieldset className="form-section">
+          <legend>Organise</legend>
+          <div className="form-grid">
+            <FormField label="Group" error={errorOf('groupId')}>
+              {(props) => (
+                <select
+                  {...props}
+                  value={values.groupId}
+                  onChange={(e) => set('groupId', e.target.value)}
+                >
+                  <option value="">No group</option>
+                  {groups.map((g) => (
+                    <option key={g.id} value={g.id}>
+                      {g.name}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </FormField>
+            <fieldset className="form-field swatch-field">
+              <legend className="label">Colour</legend>
+              <div className="swatches">
+                <Swatch
+                  color=""
+                  label="No colour"
+                  current={values.color}
+                  onPick={(c) => set('color', c)}
+                />
+                {PALETTE.map((c) => (
+                  <Swatch
+                    key={c}
+                    color={c}
+                    label={c}
+                    current={values.color}
+                    onPick={(v) => set('color', v)}
+                  />
+                ))}
+              </div>
+              {errorOf('color') && <p className="field-error">{errorOf('color')}</p>}
+            </fieldset>
+          </div>
+        </fieldset>
+
+        <fieldset className="form-section">
+          <legend>Advanced</legend>
+          <div className="form-grid form-grid-3">
+            {text('applicationName', 'Application name')}
+            {text('connectTimeoutSec', 'Connect timeout (s)', { inputMode: 'numeric' })}
+            {text('keepaliveIntervalSec', 'Keepalive interval (s)', { inputMode: 'numeric' })}
+            {text('poolMax', 'Pool size', { inputMode: 'numeric' })}
+            {text('maxReconnectAttempts', 'Reconnect attempts', {
+              inputMode: 'numeric',
+              hint: '0: never reconnect by itself',
+            })}
+          </div>
+        </fieldset>
+
+        <fieldset className="form-section">
+          <legend>SSH tunnel</legend>
+          <div className="form-field form-check">
+            <input
+              id="field-ssh"
+              type="checkbox"
+              checked={values.sshEnabled}
+              onChange={(e) => set('sshEnabled', e.target.checked)}
+            />
+            <label htmlFor="field-ssh">Connect through an SSH tunnel</label>
+          </div>
+          {values.sshEnabled && (
+            <div className="form-grid form-grid-3">
+              {text('sshHost', 'SSH host')}
+              {text('sshPort', 'SSH port', { inputMode: 'numeric' })}
+              {text('sshUsername', 'SSH user')}
+              <FormField label="SSH authentication" error={errorOf('sshAuth')}>
+                {(props) => (
+                  <select
+                    {...props}
+                    value={values.sshAuth}
+                    onChange={(e) => set('sshAuth', e.target.value as FormValues['sshAuth'])}
+                  >
+                    <option value="agent">SSH agent</option>
+                    <option value="key">Key file</option>
+                    <option value="password">Password</option>
+                  </select>
+                )}
+              </FormField>
+              {values.sshAuth === 'key' && text('sshKeyPath', 'SSH key path', { wide: true })}
+            </div>
+          )}
+        </fieldset>
+
+        {otherErrors.map(([path, message]) => (
+          <p key={path} className="field-error" role="alert">
+            {message}
+          </p>
+        ))}
+        {saveError && <ErrorBox error={saveError} title="Not saved" />}
+        {test && <TestResult result={test} />}
+      </form>
+      {confirmWritable && (
+        <Confirm
+          title="Production connection"
+          message="This connection is marked production. Turn read-only off and allow writes?"
+          confirmLabel="Allow writes"
+          danger
+          onCancel={() => setConfirmWritable(false)}
+          onConfirm={() => {
+            setConfirmWritable(false);
+            set('readonly', false);
+          }}
+        />
+      )}
+    </Modal>
+  );
+}
+
+function Swatch({
+  color,
+  label,
+  current,
+  onPick,
+}: {
+  color: string;
+  label: string;
+  current: string;
+  onPick: (color: string) => void;
+}) {
+  return (
+    <label
+      className={color ? 'swatch' : 'swatch swatch-none'}
+      title={label}
+      ref={(el) => {
+        if (el && color) el.style.setProperty('--swatch', color);
+      }}
+    >
+      <input
+        type="radio"
+        name="colour"
+        className="visually-hidden"
+        value={color}
+        checked={current === color}
+        aria-label={label}
+        onChange={() => onPick(color)}
+      />
+    </label>
+  );
+}

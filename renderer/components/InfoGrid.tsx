@@ -1,0 +1,78 @@
+import type { ReactNode } from 'react';
+import type { ConnectionView } from '../../machines/views.ts';
+import { formatClock, formatMs } from '../lib/format.ts';
+import { Countdown } from './Countdown.tsx';
+import { ErrorBox } from './ErrorBox.tsx';
+
+function Field({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="field-pair">
+      <dt>{label}</dt>
+      <dd>{children ?? <span className="muted">—</span>}</dd>
+    </div>
+  );
+}
+
+/** The host:port reached: on the last entry to `connected` (multi-host), else the configured one. */
+export function hostReached(view: ConnectionView): string {
+  for (let i = view.transitions.length - 1; i >= 0; i--) {
+    const host = view.transitions[i]!.host;
+    if (host) return host;
+  }
+  return `${view.config.host}:${view.config.port}`;
+}
+
+/** What is known of the live connection, dense: the numbers people check first. */
+export function InfoGrid({ view }: { view: ConnectionView }) {
+  const { server, pool, keepalive, session, config } = view;
+  const inUse = pool ? pool.total - pool.idle : null;
+  const live = view.status === 'connected';
+  return (
+    <div className="info">
+      <dl className="info-grid">
+        <Field label="Server">{server ? shortVersion(server.version) : null}</Field>
+        <Field label="Database">{server?.currentDatabase ?? config.database}</Field>
+        <Field label="User">{server?.currentUser ?? config.username}</Field>
+        <Field label="Backend pid">{server ? String(server.backendPid) : null}</Field>
+        <Field label="Host">{live ? hostReached(view) : `${config.host}:${config.port}`}</Field>
+        <Field label="TLS">{server ? (server.ssl ? 'on' : 'off') : null}</Field>
+        <Field label="Keepalive">
+          {keepalive.lastLatencyMs !== null
+            ? `${formatMs(keepalive.lastLatencyMs)} at ${formatClock(keepalive.lastPingAt ?? 0)}`
+            : null}
+        </Field>
+        <Field label="Pool">
+          {pool
+            ? `${inUse} in use · ${pool.idle} idle · ${pool.waiting} waiting (max ${config.options.poolMax})`
+            : null}
+        </Field>
+        <Field label="Session">
+          {session
+            ? `${session.readonly ? 'read-only' : 'read-write'} · statement timeout ${
+                session.statementTimeoutMs ? formatMs(session.statementTimeoutMs) : 'none'
+              }`
+            : null}
+        </Field>
+        <Field label="Reconnect">
+          {view.status === 'reconnecting' || view.attempt > 0 ? (
+            <span>
+              attempt {view.attempt} of {config.options.maxReconnectAttempts}
+              {view.nextRetryAt !== null && (
+                <>
+                  {' · '}
+                  <Countdown at={view.nextRetryAt} />
+                </>
+              )}
+            </span>
+          ) : null}
+        </Field>
+      </dl>
+      {view.lastError && <ErrorBox error={view.lastError} title="Last error" />}
+    </div>
+  );
+}
+
+function shortVersion(version: string): string {
+  // "PostgreSQL 18.1 on x86_64-pc-linux-gnu, compiled by …" → "PostgreSQL 18.1"
+  return version.split(' on ')[0] ?? version;
+}

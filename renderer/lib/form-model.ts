@@ -1,0 +1,259 @@
+import {
+  type ConnectionConfig,
+  ConnectionConfigSchema,
+  DEFAULTS,
+  type Environment,
+  type SslMode,
+} from '../../machines/config.ts';
+import type { ImportedUrl } from './url-import.ts';
+
+/**
+ * The connection form as text fields, and the way back to a config: the same zod schema the
+ * service validates with decides what is wrong, and each issue's path names its field.
+ */
+export interface FormValues {
+  name: string;
+  host: string;
+  port: string;
+  database: string;
+  username: string;
+  password: string;
+  sslMode: SslMode;
+  sslCaCert: string;
+  readonly: boolean;
+  statementTimeoutMs: string;
+  applicationName: string;
+  connectTimeoutSec: string;
+  keepaliveIntervalSec: string;
+  poolMax: string;
+  maxReconnectAttempts: string;
+  groupId: string;
+  color: string;
+  environment: Environment | '';
+  sshEnabled: boolean;
+  sshHost: string;
+  sshPort: string;
+  sshUsername: string;
+  sshAuth: 'password' | 'key' | 'agent';
+  sshKeyPath: string;
+}
+
+/** Form field → the config path its issues come back on. */
+export const fieldPaths: Record<Exclude<keyof FormValues, 'password'>, string> = {
+  name: 'name',
+  host: 'host',
+  port: 'port',
+  database: 'database',
+  username: 'username',
+  sslMode: 'sslMode',
+  sslCaCert: 'sslCaCert',
+  readonly: 'options.readonly',
+  statementTimeoutMs: 'options.statementTimeoutMs',
+  applicationName: 'options.applicationName',
+  connectTimeoutSec: 'options.connectTimeoutSec',
+  keepaliveIntervalSec: 'options.keepaliveIntervalSec',
+  poolMax: 'options.poolMax',
+  maxReconnectAttempts: 'options.maxReconnectAttempts',
+  groupId: 'groupId',
+  color: 'color',
+  environment: 'environment',
+  sshEnabled: 'sshTunnel.enabled',
+  sshHost: 'sshTunnel.host',
+  sshPort: 'sshTunnel.port',
+  sshUsername: 'sshTunnel.username',
+  sshAuth: 'sshTunnel.auth',
+  sshKeyPath: 'sshTunnel.keyPath',
+};
+
+/** The schema's messages name config keys; the form says what its labels say. */
+const words: Record<string, string> = {
+  name: 'Name',
+  host: 'Host',
+  port: 'Port',
+  database: 'Database',
+  username: 'User',
+  sslCaCert: 'CA certificate',
+  sslMode: 'SSL mode',
+  applicationName: 'Application name',
+  connectTimeoutSec: 'Connect timeout',
+  statementTimeoutMs: 'Statement timeout',
+  keepaliveIntervalSec: 'Keepalive interval',
+  poolMax: 'Pool size',
+  maxReconnectAttempts: 'Reconnect attempts',
+  readonly: 'Read-only',
+  color: 'Colour',
+  environment: 'Environment',
+  groupId: 'Group',
+  hosts: 'Hosts',
+};
+
+export function humanise(message: string): string {
+  const m = /^([A-Za-z]+)\b(.*)$/.exec(message);
+  const word = m && words[m[1]!];
+  const text = word ? `${word}${m![2]}` : message;
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Production's safety profile: read-only, and a 30 s statement timeout. */
+export const PRODUCTION_STATEMENT_TIMEOUT_MS = 30_000;
+
+export function emptyValues(): FormValues {
+  return {
+    name: '',
+    host: 'localhost',
+    port: String(DEFAULTS.port),
+    database: 'postgres',
+    username: 'postgres',
+    password: '',
+    sslMode: 'prefer',
+    sslCaCert: '',
+    readonly: false,
+    statementTimeoutMs: '',
+    applicationName: DEFAULTS.applicationName,
+    connectTimeoutSec: String(DEFAULTS.connectTimeoutSec),
+    keepaliveIntervalSec: String(DEFAULTS.keepaliveIntervalSec),
+    poolMax: String(DEFAULTS.poolMax),
+    maxReconnectAttempts: String(DEFAULTS.maxReconnectAttempts),
+    groupId: '',
+    color: '',
+    environment: '',
+    sshEnabled: false,
+    sshHost: '',
+    sshPort: '22',
+    sshUsername: '',
+    sshAuth: 'agent',
+    sshKeyPath: '',
+  };
+}
+
+export function valuesOf(config: ConnectionConfig): FormValues {
+  const o = config.options;
+  const ssh = config.sshTunnel;
+  return {
+    name: config.name,
+    host: config.host,
+    port: String(config.port),
+    database: config.database,
+    username: config.username,
+    password: '',
+    sslMode: config.sslMode,
+    sslCaCert: config.sslCaCert ?? '',
+    readonly: o.readonly,
+    statementTimeoutMs: o.statementTimeoutMs === undefined ? '' : String(o.statementTimeoutMs),
+    applicationName: o.applicationName,
+    connectTimeoutSec: String(o.connectTimeoutSec),
+    keepaliveIntervalSec: String(o.keepaliveIntervalSec),
+    poolMax: String(o.poolMax),
+    maxReconnectAttempts: String(o.maxReconnectAttempts),
+    groupId: config.groupId ?? '',
+    color: config.color ?? '',
+    environment: config.environment ?? '',
+    sshEnabled: ssh?.enabled ?? false,
+    sshHost: ssh?.host ?? '',
+    sshPort: String(ssh?.port ?? 22),
+    sshUsername: ssh?.username ?? '',
+    sshAuth: ssh?.auth ?? 'agent',
+    sshKeyPath: ssh?.keyPath ?? '',
+  };
+}
+
+/** Empty text is "not set" (the schema's default applies); anything else must be a number. */
+const num = (text: string) => (text.trim() === '' ? undefined : Number(text.trim()));
+const opt = (text: string) => (text.trim() === '' ? undefined : text.trim());
+
+/** The config the form describes; `base` keeps what the form does not show (hosts, dates). */
+export function configInput(
+  values: FormValues,
+  id: string,
+  base?: ConnectionConfig,
+): Record<string, unknown> {
+  const keepsSsh = values.sshEnabled || base?.sshTunnel !== undefined;
+  return {
+    ...(base ?? {}),
+    id,
+    name: values.name,
+    host: values.host,
+    port: num(values.port),
+    database: values.database,
+    username: values.username,
+    passwordInKeyring: values.password !== '' || (base?.passwordInKeyring ?? false),
+    sslMode: values.sslMode,
+    sslCaCert: opt(values.sslCaCert),
+    sshTunnel: keepsSsh
+      ? {
+          enabled: values.sshEnabled,
+          host: values.sshHost,
+          port: num(values.sshPort),
+          username: values.sshUsername,
+          auth: values.sshAuth,
+          keyPath: opt(values.sshKeyPath),
+        }
+      : undefined,
+    options: {
+      ...(base?.options ?? {}),
+      readonly: values.readonly,
+      statementTimeoutMs: num(values.statementTimeoutMs),
+      applicationName: values.applicationName,
+      connectTimeoutSec: num(values.connectTimeoutSec),
+      keepaliveIntervalSec: num(values.keepaliveIntervalSec),
+      poolMax: num(values.poolMax),
+      maxReconnectAttempts: num(values.maxReconnectAttempts),
+    },
+    environment: values.environment || undefined,
+    groupId: opt(values.groupId),
+    color: opt(values.color),
+  };
+}
+
+export type FieldErrors = Partial<Record<string, string>>;
+
+export type Checked =
+  | { ok: true; config: ConnectionConfig; errors: FieldErrors }
+  | { ok: false; errors: FieldErrors };
+
+/** Validates with ConnectionConfigSchema; errors are keyed by config path, first issue wins. */
+export function check(values: FormValues, id: string, base?: ConnectionConfig): Checked {
+  const result = ConnectionConfigSchema.safeParse(configInput(values, id, base));
+  if (result.success) return { ok: true, config: result.data, errors: {} };
+  const errors: FieldErrors = {};
+  for (const issue of result.error.issues) {
+    const path = issue.path.map(String).join('.') || 'config';
+    errors[path] ??= humanise(issue.message);
+  }
+  return { ok: false, errors };
+}
+
+/** What an imported URL changes in the form; the rest stays as the user left it. */
+export function withImport(values: FormValues, imported: ImportedUrl): FormValues {
+  const next = { ...values };
+  if (imported.host !== undefined) next.host = imported.host;
+  if (imported.port !== undefined) next.port = String(imported.port);
+  if (imported.database !== undefined) next.database = imported.database;
+  if (imported.username !== undefined) next.username = imported.username;
+  if (imported.password !== undefined) next.password = imported.password;
+  if (imported.sslMode !== undefined) next.sslMode = imported.sslMode;
+  if (imported.applicationName !== undefined) next.applicationName = imported.applicationName;
+  if (imported.connectTimeoutSec !== undefined) {
+    next.connectTimeoutSec = String(imported.connectTimeoutSec);
+  }
+  if (!next.name && imported.host) {
+    next.name = imported.database ? `${imported.database} on ${imported.host}` : imported.host;
+  }
+  return next;
+}
+
+/** Choosing production turns its safety profile on; leaving it changes nothing back. */
+export function withEnvironment(
+  values: FormValues,
+  environment: FormValues['environment'],
+): FormValues {
+  if (environment !== 'production' || values.environment === 'production') {
+    return { ...values, environment };
+  }
+  return {
+    ...values,
+    environment,
+    readonly: true,
+    statementTimeoutMs: values.statementTimeoutMs || String(PRODUCTION_STATEMENT_TIMEOUT_MS),
+  };
+}

@@ -1,0 +1,198 @@
+/**
+ * `npx tsx scripts/screenshots.ts [--out docs/screenshots]`: starts the app as `npm start` does
+ * (browser mode with the demo) on a fresh data directory, fills it with a realistic set of saved
+ * connections, drives Chromium through the main screens and writes one PNG per screen.
+ * Run it under scripts/with-keyring.sh, as the tests are, so no real keyring is touched.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Page } from 'playwright-core';
+import WebSocket from 'ws';
+import { type RunningApp, startApp } from '../test/e2e/app.ts';
+import { launchBrowser } from '../test/e2e/browser.ts';
+import { makeDataDir, row, until } from '../test/e2e/page.ts';
+
+const { values } = parseArgs({
+  options: { out: { type: 'string', default: 'docs/screenshots' } },
+});
+const out = resolve(values.out!);
+const VIEWPORT = { width: 1440, height: 900 };
+const DEMO = 'Demo (embedded)';
+
+/** One command over the app's own WebSocket, as the page sends it. */
+async function commander(app: RunningApp) {
+  const url = new URL(app.url);
+  const socket = new WebSocket(`ws://${url.host}/ipc?token=${url.searchParams.get('token')}`, {
+    origin: `http://${url.host}`,
+  });
+  await new Promise((ok, fail) => socket.once('open', ok).once('error', fail));
+  let next = 1;
+  const waiting = new Map<
+    number,
+    (frame: { ok: boolean; result?: unknown; error?: unknown }) => void
+  >();
+  socket.on('message', (data) => {
+    const frame = JSON.parse(String(data));
+    if (typeof frame.id === 'number') waiting.get(frame.id)?.(frame);
+  });
+  return {
+    async send(command: string, args: unknown): Promise<unknown> {
+      const id = next++;
+      const reply = await new Promise<{ ok: boolean; result?: unknown; error?: unknown }>((ok) => {
+        waiting.set(id, ok);
+        socket.send(JSON.stringify({ id, command, args }));
+      });
+      if (!reply.ok) throw new Error(`${command}: ${JSON.stringify(reply.error)}`);
+      return reply.result;
+    },
+    close: () => socket.close(),
+  };
+}
+
+/** Saved connections a team keeps next to the demo: grouped, tagged, most of them idle. */
+async function seed(send: (command: string, args: unknown) => Promise<unknown>) {
+  const groups = {
+    prod: crypto.randomUUID(),
+    staging: crypto.randomUUID(),
+    local: crypto.randomUUID(),
+  };
+  await send('save_group', { group: { id: groups.prod, name: 'Production' } });
+  await send('save_group', { group: { id: groups.staging, name: 'Staging' } });
+  await send('save_group', { group: { id: groups.local, name: 'Local' } });
+  const saved: [string, string, string, 'production' | 'staging' | 'development', boolean][] = [
+    ['orders-primary', 'orders-db.prod.internal', groups.prod, 'production', true],
+    ['orders-replica', 'orders-ro.prod.internal', groups.prod, 'production', true],
+    ['billing', 'billing-db.prod.internal', groups.prod, 'production', true],
+    ['analytics warehouse', 'dwh.prod.internal', groups.prod, 'production', true],
+    ['orders (staging)', 'orders-db.staging.internal', groups.staging, 'staging', false],
+    ['billing (staging)', 'billing-db.staging.internal', groups.staging, 'staging', false],
+    ['local dev', 'localhost', groups.local, 'development', false],
+    ['migrations sandbox', 'localhost', groups.local, 'development', false],
+  ];
+  for (const [name, host, groupId, environment, readonly] of saved) {
+    await send('save_connection', {
+      config: {
+        id: crypto.randomUUID(),
+        name,
+        host,
+        port: 5432,
+        database: name.split(' ')[0]!.replace(/-.*/, ''),
+        username: 'app',
+        sslMode: environment === 'development' ? 'disable' : 'require',
+        environment,
+        groupId,
+        options: {
+          readonly,
+          ...(environment === 'production' ? { statementTimeoutMs: 30_000 } : {}),
+        },
+      },
+    });
+  }
+}
+
+async function shoot(page: Page, name: string) {
+  const path = join(out, `${name}.png`);
+  await page.screenshot({ path });
+  process.stderr.write(`screenshots: ${path}\n`);
+}
+
+const data = await makeDataDir();
+let app: RunningApp | undefined;
+try {
+  await mkdir(out, { recursive: true });
+  app = await startApp({ dataDir: data.dir });
+  const ipc = await commander(app);
+  await seed(ipc.send);
+
+  for (const scheme of ['light', 'dark'] as const) {
+    const browser = await launchBrowser({ colorScheme: scheme, viewport: VIEWPORT });
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(app.url);
+      const demo = row(page, DEMO);
+      await demo.click();
+      if ((await demo.getAttribute('data-status')) !== 'connected') {
+        await page.getByRole('button', { name: 'Connect', exact: true }).click();
+      }
+      await until(
+        'the demo',
+        () => demo.getAttribute('data-status'),
+        (s) => s === 'connected',
+      );
+      // Let a keepalive or two go by, so the history and the latency are real.
+      await page.waitForTimeout(4_500);
+      if (scheme === 'dark') {
+        await shoot(page, 'dark-connected');
+        continue;
+      }
+      await shoot(page, 'connected-chart');
+
+      // Longer than the button's 5 s, so the backoff grows enough to show a countdown.
+      const demoId = (await demo.getAttribute('data-connection-id'))!;
+      await ipc.send('demo_fault', { connectionId: demoId, fault: 'blackhole', seconds: 25 });
+      await until(
+        'a countdown of a second or more',
+        () =>
+          page
+            .locator('.countdown')
+            .first()
+            .textContent({ timeout: 100 })
+            .catch(() => ''),
+        (text) => Number(/next try in ([\d.]+) s/.exec(text ?? '')?.[1] ?? 0) >= 1,
+        40_000,
+      );
+      await shoot(page, 'reconnecting-countdown');
+      await until(
+        'the demo back',
+        () => demo.getAttribute('data-status'),
+        (s) => s === 'connected',
+        60_000,
+      );
+
+      // A wrong password, against the demo's own server.
+      const config = (await ipc.send('list_connections', {})) as {
+        config: { name: string; host: string; port: number };
+      }[];
+      const target = config.find((c) => c.config.name === DEMO)!.config;
+      await page.getByRole('button', { name: 'New connection' }).click();
+      const form = page.getByRole('dialog', { name: 'New connection' });
+      await form.getByLabel('Name', { exact: true }).fill('reporting');
+      await form.getByLabel('Host', { exact: true }).fill(target.host);
+      await form.getByLabel('Port', { exact: true }).fill(String(target.port));
+      await form.getByLabel('Password', { exact: true }).fill('not-the-password');
+      await form.getByLabel('SSL mode').selectOption('disable');
+      await form.getByRole('button', { name: 'Save' }).click();
+      await form.waitFor({ state: 'detached' });
+      await row(page, 'reporting').click();
+      await page.getByRole('button', { name: 'Connect', exact: true }).click();
+      await until(
+        'the error',
+        () => row(page, 'reporting').getAttribute('data-status'),
+        (s) => s === 'error',
+      );
+      await page.waitForTimeout(300);
+      await shoot(page, 'error');
+
+      await page.getByRole('button', { name: 'New connection' }).click();
+      const invalid = page.getByRole('dialog', { name: 'New connection' });
+      await invalid.getByLabel('Port', { exact: true }).fill('70000');
+      await invalid.getByLabel('Statement timeout').fill('-5');
+      await invalid.getByLabel('SSL mode').selectOption('verify-full');
+      await invalid.getByRole('button', { name: 'Save' }).click();
+      await invalid.getByLabel('Name', { exact: true }).focus();
+      await shoot(page, 'form-validation');
+      await page.keyboard.press('Escape');
+
+      await page.getByRole('tab', { name: 'Actor system' }).click();
+      await page.waitForTimeout(300);
+      await shoot(page, 'actor-system');
+    } finally {
+      await browser.close();
+    }
+  }
+  ipc.close();
+} finally {
+  await app?.stop();
+  await data.dispose();
+}
