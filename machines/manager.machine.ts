@@ -18,7 +18,8 @@ export type ManagerEvent =
   | { type: 'CONNECT'; connectionId: string }
   | { type: 'DISCONNECT'; connectionId: string }
   | { type: 'RETRY'; connectionId: string }
-  | { type: 'WAKE' }
+  /** One connection's ("try now"), or with no id every connection's (the OS resumed). */
+  | { type: 'WAKE'; connectionId?: string }
   | ConnectionStatusReport;
 
 export type ManagerEmitted = { type: 'connection:status' } & ConnectionStatusEvent;
@@ -34,7 +35,9 @@ export const connectionActorId = (connectionId: string) => `connection:${connect
 export type ConnectionActorRef = ActorRefFrom<typeof connectionMachine>;
 
 const knows = ({ context, event }: { context: ManagerContext; event: ManagerEvent }) =>
-  'connectionId' in event && event.connectionId in context.statuses;
+  'connectionId' in event &&
+  event.connectionId !== undefined &&
+  event.connectionId in context.statuses;
 
 export const managerMachine = setup({
   types: {
@@ -94,8 +97,11 @@ export const managerMachine = setup({
       if (event.type !== 'CONNECT' && event.type !== 'DISCONNECT' && event.type !== 'RETRY') return;
       enqueue.sendTo(connectionActorId(event.connectionId), { type: event.type });
     }),
-    broadcastWake: enqueueActions(({ enqueue, context }) => {
-      for (const id of Object.keys(context.statuses)) {
+    broadcastWake: enqueueActions(({ enqueue, context, event }) => {
+      const one = event.type === 'WAKE' ? event.connectionId : undefined;
+      const ids = one === undefined ? Object.keys(context.statuses) : [one];
+      for (const id of ids) {
+        if (!(id in context.statuses)) continue;
         enqueue.sendTo(connectionActorId(id), { type: 'WAKE' });
       }
     }),

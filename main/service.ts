@@ -188,6 +188,17 @@ export async function createConnectionService(options: ConnectionServiceOptions)
     manager.send({ type: 'RETRY', connectionId: id });
   }
 
+  /**
+   * WAKE for one connection: while connected a keepalive ping now, while waiting to reconnect
+   * the attempt now. Elsewhere the machine ignores it. Resolves once the actor has the event.
+   */
+  async function wake(connectionId: unknown): Promise<void> {
+    ensureOpen();
+    const id = parseWith(IdSchema, connectionId, 'connectionId');
+    if (!child(id)) throw new TuskError({ kind: 'NotConnected', message: 'Unknown connection' });
+    manager.send({ type: 'WAKE', connectionId: id });
+  }
+
   async function testConnection(input: unknown, opts?: ConnectOptions) {
     ensureOpen();
     const config = validate(input);
@@ -358,6 +369,7 @@ export async function createConnectionService(options: ConnectionServiceOptions)
     connect,
     disconnect,
     retry,
+    wake,
     testConnection,
     saveConnection,
     deleteConnection,

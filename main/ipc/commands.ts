@@ -38,6 +38,10 @@ export const commandTable = {
     await service.retry(connectionId);
     return null;
   },
+  wake: async ({ service }, { connectionId }) => {
+    await service.wake(connectionId);
+    return null;
+  },
   test_connection: async ({ service }, { config, password }) =>
     plain(await service.testConnection(config, { password })),
   list_connections: ({ service }) => service.listConnections(),

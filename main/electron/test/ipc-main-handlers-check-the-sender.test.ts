@@ -58,6 +58,8 @@ it('registers tusk:<command> for every command of the contract, and every handle
   expect(await call('test_connection', { config })).toMatchObject({ success: true });
   expect(await call('connect', { config })).toMatchObject({ id: config.id, currentUser: role });
   expect(await call('get_connection_status', { connectionId: config.id })).toBe('connected');
+  // A keepalive ping now; the connection stays connected.
+  expect(await call('wake', { connectionId: config.id })).toBeNull();
   expect(await call('query', { connectionId: config.id, sql: 'select 2 as two' })).toMatchObject({
     rows: [{ two: 2 }],
   });

@@ -77,6 +77,8 @@ it('every command of the table, over the WebSocket, against the real server', as
     port: server.port,
   });
   expect(await call('get_connection_status', { connectionId: config.id })).toBe('connected');
+  // A keepalive ping now; the connection stays connected.
+  expect(await call('wake', { connectionId: config.id })).toBeNull();
   const result = (await call('query', {
     connectionId: config.id,
     sql: 'select $1::int + 1 as n, now() as at',
