@@ -11,6 +11,7 @@ import type {
   SessionSettings,
 } from '../../machines/connection.types.ts';
 import { TuskError } from '../../machines/errors.ts';
+import type { SocketFactory } from './cancel.ts';
 import { notConnected } from './errors.ts';
 import { type CloseReason, PgSession } from './session.ts';
 
@@ -21,6 +22,15 @@ export interface PasswordSource {
 
 export interface PgEffectsOptions {
   credentials?: PasswordSource;
+  /**
+   * The SSH tunnels (main/ssh): a tunnelled session's sockets are channels of its connection's
+   * tunnel, and closing the session closes the tunnel after the pool.
+   */
+  tunnels?: {
+    streamFor(connectionId: string): SocketFactory | undefined;
+    /** `polite`: say goodbye first; else cut the socket (the link may be dead). */
+    close(connectionId: string, polite: boolean): Promise<void>;
+  };
 }
 
 /**
@@ -151,7 +161,13 @@ export function createPgEffects(options: PgEffectsOptions = {}) {
       if (signal.aborted) {
         throw new TuskError({ kind: 'ConnectionFailed', message: 'Connecting was cancelled' });
       }
-      const session = new PgSession(connectionId, config, slot.password);
+      const stream = config.sshTunnel?.enabled
+        ? options.tunnels?.streamFor(connectionId)
+        : undefined;
+      if (config.sshTunnel?.enabled && !stream) {
+        throw new TuskError({ kind: 'ConnectionLost', message: 'The SSH tunnel is not open' });
+      }
+      const session = new PgSession(connectionId, config, slot.password, { stream });
       setPassword(slot, undefined);
       slot.session = session;
       try {
@@ -176,10 +192,17 @@ export function createPgEffects(options: PgEffectsOptions = {}) {
     ),
 
     // Runs to the end even if the machine stops listening; closeSlot never rejects.
+    // The tunnel closes after the pool, so a polite goodbye still reaches the server.
     closeSession: fromCallback<ConnectionEvent, CloseInput>(({ input, sendBack }) => {
-      void closeSlot(input.connectionId, input.reason).then(() =>
-        sendBack({ type: 'SESSION_CLOSED' }),
-      );
+      void closeSlot(input.connectionId, input.reason)
+        .then(() =>
+          options.tunnels?.close(
+            input.connectionId,
+            input.reason === 'disconnect' || input.reason === 'replace',
+          ),
+        )
+        .catch(() => undefined)
+        .then(() => sendBack({ type: 'SESSION_CLOSED' }));
     }),
 
     watchSession: fromCallback<ConnectionEvent, SessionInput>(({ input, sendBack }) => {
