@@ -29,6 +29,13 @@ export class ChannelSocket extends Duplex {
   setKeepAlive(): this {
     return this;
   }
+  // What keeps the process alive is the SSH connection's own socket, not a channel.
+  ref(): this {
+    return this;
+  }
+  unref(): this {
+    return this;
+  }
 
   connect(port: number, host: string): this {
     this.#open(host, port, (error, channel) => {

@@ -1,0 +1,355 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import net, { type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+/*
+ * Debian's OpenSSH server for tests, as its own process on a free loopback port: a host key
+ * made for the run, one throwaway user (`tusk-ssh-test`, no shell, no home, a random password
+ * kept in a root-only file) who may log in with a password or any of the run's keys and may
+ * forward only to the given PostgreSQL ports. Nothing of the system's is changed but that user
+ * (created if missing) and /run/sshd (sshd's privilege-separation directory, created if
+ * missing). Everything else lives in a directory of its own, removed by dispose().
+ */
+
+const run = promisify(execFile);
+const SSHD = '/usr/sbin/sshd';
+export const SSH_TEST_USER = 'tusk-ssh-test';
+const SECRETS_DIR = '/run/tusk-ssh-test';
+
+export interface ClientKeys {
+  /** ed25519, OpenSSH format, no passphrase. */
+  plain: string;
+  /** ed25519, OpenSSH format, with `passphrase`. */
+  openssh: string;
+  /** RSA, PEM (PKCS#1) format, with `passphrase`. */
+  pem: string;
+  passphrase: string;
+}
+
+export interface SshServer {
+  readonly host: '127.0.0.1';
+  port: number;
+  readonly user: string;
+  readonly password: string;
+  readonly keys: ClientKeys;
+  /** sshd's own log (it runs with -e), one line per entry. */
+  readonly log: string[];
+  /** Successful logins so far ("Accepted ... for tusk-ssh-test"). */
+  logins(): number;
+  /** One process per SSH connection: the listener's children. */
+  sessions(): Promise<number[]>;
+  /** Kills every connection's sshd process, as an admin would: the clients see the link drop. */
+  killSessions(): Promise<void>;
+  /** `[127.0.0.1]:port type key`: the line a known_hosts file needs to trust this server. */
+  knownHostsLine(): Promise<string>;
+  /** A new host key (the server was "reinstalled"), effective at once for new connections. */
+  replaceHostKey(): Promise<void>;
+  /** Stops the listener and every connection. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** An ssh-agent holding the plain key, on a socket of its own; stopped by dispose(). */
+  agent(): Promise<string>;
+  dispose(): Promise<void>;
+}
+
+export interface SshdOptions {
+  /** Where forwarding may go: `127.0.0.1:<port>` for each. */
+  permitOpen: number[];
+}
+
+export async function startSshd(options: SshdOptions): Promise<SshServer> {
+  const password = await testUser();
+  await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
+  const dir = await mkdtemp('/tmp/tusk-sshd-');
+  // sshd reads the authorized keys as the user, who must pass through; the rest stays 0600.
+  await chmod(dir, 0o711);
+  const log: string[] = [];
+  const agents: ChildProcess[] = [];
+  let child: ChildProcess | undefined;
+  let disposing: Promise<void> | undefined;
+  const stopReaper = reapAfterExit(dir);
+  try {
+    const hostKey = join(dir, 'ssh_host_ed25519_key');
+    const keygen = (file: string, ...args: string[]) =>
+      run('ssh-keygen', ['-q', '-f', file, '-C', 'tusk-test', ...args]);
+    await keygen(hostKey, '-t', 'ed25519', '-N', '');
+    const passphrase = randomBytes(12).toString('base64url');
+    const keys: ClientKeys = {
+      plain: join(dir, 'id_plain'),
+      openssh: join(dir, 'id_openssh'),
+      pem: join(dir, 'id_pem'),
+      passphrase,
+    };
+    await Promise.all([
+      keygen(keys.plain, '-t', 'ed25519', '-N', ''),
+      keygen(keys.openssh, '-t', 'ed25519', '-N', passphrase),
+      keygen(keys.pem, '-t', 'rsa', '-b', '2048', '-m', 'PEM', '-N', passphrase),
+    ]);
+    const publics = await Promise.all(
+      [keys.plain, keys.openssh, keys.pem].map((k) => readFile(`${k}.pub`, 'utf8')),
+    );
+    await writeFile(join(dir, 'authorized_keys'), publics.join(''), { mode: 0o644 });
+    const port = await freePort();
+    await writeFile(join(dir, 'sshd_config'), config(dir, hostKey, options), { mode: 0o600 });
+
+    const launch = async () => {
+      const proc = spawn(SSHD, ['-D', '-e', '-f', join(dir, 'sshd_config'), '-p', String(port)], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let buffered = '';
+      proc.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+        buffered += chunk;
+        const lines = buffered.split('\n');
+        buffered = lines.pop() ?? '';
+        log.push(...lines);
+      });
+      await writeFile(join(dir, 'sshd.pid'), String(proc.pid));
+      await untilListening(port, proc, log);
+      child = proc;
+    };
+
+    const sessions = async () => (child?.pid ? childrenOf(child.pid) : []);
+    const killTree = async (pids: number[]) => {
+      for (const pid of pids) {
+        for (const grandchild of await childrenOf(pid)) kill(grandchild);
+        kill(pid);
+      }
+    };
+
+    const server: SshServer = {
+      host: '127.0.0.1',
+      port,
+      user: SSH_TEST_USER,
+      password,
+      keys,
+      log,
+      logins: () => log.filter((l) => /^Accepted \S+ for tusk-ssh-test /.test(l)).length,
+      sessions,
+      killSessions: async () => killTree(await sessions()),
+      async knownHostsLine() {
+        const [type, key] = (await readFile(`${hostKey}.pub`, 'utf8')).trim().split(/\s+/);
+        return `[127.0.0.1]:${port} ${type} ${key}`;
+      },
+      async replaceHostKey() {
+        await rm(hostKey, { force: true });
+        await rm(`${hostKey}.pub`, { force: true });
+        await keygen(hostKey, '-t', 'ed25519', '-N', '');
+        await server.stop();
+        await server.start();
+      },
+      async stop() {
+        const proc = child;
+        child = undefined;
+        if (!proc?.pid) return;
+        await killTree(await childrenOf(proc.pid));
+        if (proc.exitCode === null && proc.signalCode === null) {
+          const exited = new Promise((resolve) => proc.once('exit', resolve));
+          kill(proc.pid);
+          await exited;
+        }
+      },
+      async start() {
+        if (disposing) throw new Error('this sshd has been disposed');
+        if (!child) await launch();
+      },
+      async agent() {
+        const socket = join(dir, `agent-${agents.length}.sock`);
+        const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
+        agents.push(agent);
+        await until(async () => net.connect(socket), 5_000);
+        await run('ssh-add', ['-q', keys.plain], {
+          env: { ...process.env, SSH_AUTH_SOCK: socket },
+        });
+        return socket;
+      },
+      dispose() {
+        disposing ??= (async () => {
+          await server.stop();
+          for (const agent of agents) {
+            if (agent.exitCode === null && agent.pid) {
+              const exited = new Promise((resolve) => agent.once('exit', resolve));
+              kill(agent.pid);
+              await exited;
+            }
+          }
+          await rm(dir, { recursive: true, force: true });
+          stopReaper();
+        })();
+        return disposing;
+      },
+    };
+    Object.defineProperty(server, 'password', { enumerable: false });
+    await launch();
+    return server;
+  } catch (error) {
+    if (child?.pid) kill(child.pid);
+    await rm(dir, { recursive: true, force: true });
+    stopReaper();
+    throw error;
+  }
+}
+
+function config(dir: string, hostKey: string, options: SshdOptions): string {
+  return [
+    '# Written by test/harness/sshd.ts: one user, forwarding to the test servers only.',
+    'ListenAddress 127.0.0.1',
+    `HostKey ${hostKey}`,
+    'PidFile none',
+    `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+    // The keys file sits under /tmp (mode 1777), which StrictModes would refuse.
+    'StrictModes no',
+    'PasswordAuthentication yes',
+    'PubkeyAuthentication yes',
+    'KbdInteractiveAuthentication no',
+    'UsePAM no',
+    'PermitRootLogin no',
+    `AllowUsers ${SSH_TEST_USER}`,
+    'AllowTcpForwarding local',
+    `PermitOpen ${options.permitOpen.map((p) => `127.0.0.1:${p}`).join(' ')}`,
+    'AllowAgentForwarding no',
+    'X11Forwarding no',
+    'PermitTTY no',
+    'ClientAliveInterval 0',
+    'MaxStartups 100',
+    'MaxSessions 100',
+    'LogLevel VERBOSE',
+    '',
+  ].join('\n');
+}
+
+/**
+ * The test user, created if missing, with a password made once per boot and kept in a root-only
+ * file: parallel test files share it. The first to create the file sets the password; the
+ * others wait for it to be set.
+ */
+async function testUser(): Promise<string> {
+  await mkdir(SECRETS_DIR, { recursive: true, mode: 0o700 });
+  const file = join(SECRETS_DIR, 'password');
+  const ready = join(SECRETS_DIR, 'ready');
+  const password = randomBytes(18).toString('base64url');
+  let mine = true;
+  await writeFile(file, password, { flag: 'wx', mode: 0o600 }).catch((error) => {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    mine = false;
+  });
+  if (mine) {
+    await run('useradd', [
+      '--system',
+      '--no-create-home',
+      '--shell',
+      '/usr/sbin/nologin',
+      SSH_TEST_USER,
+    ]).catch(async (error) => {
+      // 9: the user exists already (made by an earlier boot's run); keep it.
+      if ((error as { code?: number }).code !== 9) throw error;
+    });
+    await new Promise<void>((resolve, reject) => {
+      const chpasswd = spawn('chpasswd', [], { stdio: ['pipe', 'ignore', 'inherit'] });
+      chpasswd.once('error', reject);
+      chpasswd.once('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`chpasswd: ${code}`)),
+      );
+      chpasswd.stdin?.end(`${SSH_TEST_USER}:${password}\n`);
+    });
+    await writeFile(ready, '');
+    return password;
+  }
+  await until(async () => readFile(ready), 10_000);
+  return readFile(file, 'utf8');
+}
+
+async function until<T>(attempt: () => Promise<T>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const value = await attempt();
+      if (value instanceof net.Socket) {
+        await new Promise<void>((resolve, reject) => {
+          value.once('connect', () => {
+            value.destroy();
+            resolve();
+          });
+          value.once('error', reject);
+        });
+      }
+      return value;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
+async function untilListening(port: number, proc: ChildProcess, log: string[]): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!log.some((l) => l.includes(`Server listening on 127.0.0.1 port ${port}`))) {
+    if (proc.exitCode !== null || Date.now() > deadline) {
+      if (proc.exitCode === null && proc.pid) kill(proc.pid);
+      throw new Error(`sshd did not start on ${port}:\n${log.slice(-20).join('\n')}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Direct children of a process, from /proc. */
+async function childrenOf(pid: number): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // pid (comm) state ppid ...; comm may hold spaces and parentheses, so split after the last ')'.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid === pid) found.push(Number(entry));
+  }
+  return found;
+}
+
+function kill(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Gone already.
+  }
+}
+
+async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+// However this process dies, its end of the pipe closes: the shell then kills the sshd it
+// recorded (and that sshd's connection processes) and deletes the directory.
+const REAPER = `cat >/dev/null
+pid=$(cat "$1/sshd.pid" 2>/dev/null)
+if [ -n "$pid" ] && [ "$(cat /proc/$pid/comm 2>/dev/null)" = sshd ]; then
+  for c in $(ps -o pid= --ppid "$pid"); do kill -9 $(ps -o pid= --ppid "$c") "$c" 2>/dev/null; done
+  kill -9 "$pid" 2>/dev/null
+fi
+rm -rf "$1"`;
+
+function reapAfterExit(dir: string): () => void {
+  const reaper = spawn('sh', ['-c', REAPER, 'tusk-sshd-reaper', dir], {
+    detached: true,
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
+  reaper.unref();
+  (reaper.stdin as unknown as net.Socket).unref();
+  reaper.stdin?.on('error', () => {});
+  return () => {
+    if (reaper.pid === undefined || reaper.exitCode !== null) return;
+    try {
+      process.kill(-reaper.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  };
+}
