@@ -43,8 +43,11 @@ export interface SshServer {
   sessions(): Promise<number[]>;
   /** Kills every connection's sshd process, as an admin would: the clients see the link drop. */
   killSessions(): Promise<void>;
-  /** `[127.0.0.1]:port type key`: the line a known_hosts file needs to trust this server. */
-  knownHostsLine(): Promise<string>;
+  /**
+   * `[127.0.0.1]:port type key`: the line a known_hosts file needs to trust this server, on its
+   * own port or on another that leads to it (a proxy's).
+   */
+  knownHostsLine(port?: number): Promise<string>;
   /** A new host key (the server was "reinstalled"), effective at once for new connections. */
   replaceHostKey(): Promise<void>;
   /** Stops the listener and every connection. */
@@ -129,9 +132,9 @@ export async function startSshd(options: SshdOptions): Promise<SshServer> {
       logins: () => log.filter((l) => /^Accepted \S+ for tusk-ssh-test /.test(l)).length,
       sessions,
       killSessions: async () => killTree(await sessions()),
-      async knownHostsLine() {
+      async knownHostsLine(on = port) {
         const [type, key] = (await readFile(`${hostKey}.pub`, 'utf8')).trim().split(/\s+/);
-        return `[127.0.0.1]:${port} ${type} ${key}`;
+        return `[127.0.0.1]:${on} ${type} ${key}`;
       },
       async replaceHostKey() {
         await rm(hostKey, { force: true });
