@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { tunnelView } from '../../../machines/tunnel.machine.ts';
 import { actorOf, recordStatuses, startService, untilStatuses } from '../../test/helpers.ts';
 import { tunnelConfig, tunnelWorld } from './helpers.ts';
 
@@ -33,6 +34,6 @@ describe('the SSH session killed on the server', () => {
     const { rows } = await service.query(config.id, 'select 1 as one');
     expect(rows).toEqual([{ one: 1 }]);
     const tunnel = actorOf(service, config.id)!.getSnapshot().children.tunnel;
-    expect(tunnel?.getSnapshot().value).toEqual({ open: 'idle' });
+    expect(tunnelView(tunnel)).toMatchObject({ state: 'open' });
   });
 });
