@@ -18,7 +18,7 @@ import {
   connectionActorId,
   managerMachine,
 } from '../machines/manager.machine.ts';
-import { tunnelMachine } from '../machines/tunnel.machine.ts';
+import { type TunnelMachine, tunnelMachine } from '../machines/tunnel.machine.ts';
 import {
   type CredentialStore,
   createKeytarStore,
@@ -55,7 +55,7 @@ export interface ConnectionServiceOptions {
    * Test seam for the model-based tests: wraps the connection machine's effect actors, e.g. to
    * cause a fault right before a step runs. The wrapper must still run the real effect.
    */
-  instrument?: (actors: PgEffects['actors']) => PgEffects['actors'];
+  instrument?: (actors: ConnectionActors) => ConnectionActors;
   /**
    * SSH tunnels: the user's known-hosts file (read only; `~/.ssh/known_hosts` by default), the
    * agent's socket (`SSH_AUTH_SOCK` by default). Accepted host keys go to
@@ -63,6 +63,9 @@ export interface ConnectionServiceOptions {
    */
   ssh?: Partial<SshEffectsOptions>;
 }
+
+/** The connection machine's effects: PostgreSQL's, and the SSH tunnel machine with its own. */
+export type ConnectionActors = PgEffects['actors'] & { tunnel: TunnelMachine };
 
 const ConnectOptionsSchema = z
   .object({
@@ -104,12 +107,13 @@ export async function createConnectionService(options: ConnectionServiceOptions)
     ...options.ssh,
   });
   const effects = createPgEffects({ credentials, tunnels: ssh });
-  const actors = options.instrument?.(effects.actors) ?? effects.actors;
-  const tunnel = tunnelMachine.provide({ actors: ssh.actors });
+  const provided: ConnectionActors = {
+    ...effects.actors,
+    tunnel: tunnelMachine.provide({ actors: ssh.actors }),
+  };
+  const actors = options.instrument?.(provided) ?? provided;
   const manager = createActor(
-    managerMachine.provide({
-      actors: { connection: connectionMachine.provide({ actors: { ...actors, tunnel } }) },
-    }),
+    managerMachine.provide({ actors: { connection: connectionMachine.provide({ actors }) } }),
     options.inspect ? { inspect: options.inspect } : {},
   );
   manager.start();

@@ -1,14 +1,18 @@
 import { createActor, fromPromise, type PromiseActorLogic, toPromise } from 'xstate';
-import type { PgEffects } from '../main/pg/index.ts';
+import type { SessionInput } from '../machines/connection.types.ts';
+import type { TunnelOpened } from '../machines/tunnel.machine.ts';
+import type { ConnectionActors } from '../main/service.ts';
 
-export type PgActors = PgEffects['actors'];
+export type PgActors = ConnectionActors;
 /** The effects a fault can be put in front of: the promise actors of a connect and the ping. */
 export type StepName =
   | 'resolveCredentials'
   | 'openSession'
   | 'applySession'
   | 'readServerInfo'
-  | 'ping';
+  | 'ping'
+  /** The SSH tunnel child: its run n is the n-th tunnel spawned, failing in its openTunnel. */
+  | 'tunnel';
 
 /** Done right before the real step starts; returns its undoing, run once the step is over. */
 export type Fault = () => Promise<() => Promise<void>>;
@@ -45,8 +49,13 @@ export function instrumented(faultFor: (step: StepName, run: number) => Fault | 
         await undo?.();
         return outcome;
       });
+    const openTunnel = actors.tunnel.implementations.actors.openTunnel as PromiseActorLogic<
+      TunnelOpened,
+      SessionInput
+    >;
     return {
       ...actors,
+      tunnel: actors.tunnel.provide({ actors: { openTunnel: wrap('tunnel', openTunnel) } }),
       resolveCredentials: wrap('resolveCredentials', actors.resolveCredentials),
       openSession: wrap('openSession', actors.openSession),
       applySession: wrap('applySession', actors.applySession),

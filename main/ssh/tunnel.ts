@@ -43,6 +43,7 @@ export class SshTunnel {
   readonly #client = new Client();
   readonly #sockets = new Set<ChannelSocket>();
   readonly #dropListeners = new Set<(error: TuskError) => void>();
+  readonly #probes = new Set<(error: TuskError) => void>();
   #state: State = 'new';
   #drop: TuskError | null = null;
   readonly #closed: Promise<void>;
@@ -211,9 +212,9 @@ export class SshTunnel {
       );
     }
     return new Promise((resolve, reject) => {
-      const stop = this.onDrop(reject);
+      this.#probes.add(reject);
       internals._callbacks!.push(() => {
-        stop();
+        this.#probes.delete(reject);
         resolve();
       });
       internals._protocol!.ping();
@@ -234,15 +235,24 @@ export class SshTunnel {
     return () => this.#dropListeners.delete(listener);
   }
 
+  /**
+   * The link is gone: work stops now (sockets destroyed, a probe in flight rejected within this
+   * turn), and the news goes out on the next turn, as the pg session's LostAlarm does, so the
+   * machine hears the specific failure (the probe's) first when there is one.
+   */
   #dropped(error: TuskError): void {
     const wasOpen = this.#state === 'open';
     this.#state = 'closed';
     if (this.#drop) return;
     this.#drop = error;
     for (const socket of this.#sockets) socket.destroy();
+    for (const reject of [...this.#probes]) reject(error);
+    this.#probes.clear();
     if (!wasOpen) return;
-    for (const listener of [...this.#dropListeners]) listener(error);
-    this.#dropListeners.clear();
+    setImmediate(() => {
+      for (const listener of [...this.#dropListeners]) listener(error);
+      this.#dropListeners.clear();
+    });
   }
 
   /** Ends the SSH connection (its channels first) and resolves once its socket has closed. */

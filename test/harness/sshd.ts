@@ -59,8 +59,8 @@ export interface SshServer {
 }
 
 export interface SshdOptions {
-  /** Where forwarding may go: `127.0.0.1:<port>` for each. */
-  permitOpen: number[];
+  /** Where forwarding may go: `127.0.0.1:<port>` for each, or `any` (tests making proxies). */
+  permitOpen: number[] | 'any';
 }
 
 export async function startSshd(options: SshdOptions): Promise<SshServer> {
@@ -211,7 +211,7 @@ function config(dir: string, hostKey: string, options: SshdOptions): string {
     'PermitRootLogin no',
     `AllowUsers ${SSH_TEST_USER}`,
     'AllowTcpForwarding local',
-    `PermitOpen ${options.permitOpen.map((p) => `127.0.0.1:${p}`).join(' ')}`,
+    `PermitOpen ${options.permitOpen === 'any' ? 'any' : options.permitOpen.map((p) => `127.0.0.1:${p}`).join(' ')}`,
     'AllowAgentForwarding no',
     'X11Forwarding no',
     'PermitTTY no',
