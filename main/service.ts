@@ -202,9 +202,16 @@ export async function createConnectionService(options: ConnectionServiceOptions)
   async function testConnection(input: unknown, opts?: ConnectOptions) {
     ensureOpen();
     const config = validate(input);
-    const { password } = parseWith(ConnectOptionsSchema, opts, 'test options') ?? {};
+    const { password, sshPassword, sshPassphrase } =
+      parseWith(ConnectOptionsSchema, opts, 'test options') ?? {};
     const secret = password ?? (await readPassword(config, credentials))[1];
-    return runConnectionTest(config, secret) satisfies Promise<TestConnectionResult>;
+    const given = {
+      ...(sshPassword !== undefined && { sshPassword }),
+      ...(sshPassphrase !== undefined && { sshPassphrase }),
+    };
+    return runConnectionTest(config, secret, {
+      ssh: { authFor: (c) => ssh.authFor(c, given), knownHosts: ssh.knownHosts },
+    }) satisfies Promise<TestConnectionResult>;
   }
 
   async function saveConnection(

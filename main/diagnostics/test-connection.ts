@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import type { PeerCertificate } from 'node:tls';
 import type { ConnectionConfig } from '../../machines/config.ts';
 import type { ServerInfo } from '../../machines/connection.types.ts';
@@ -11,6 +11,7 @@ import { TuskError } from '../../machines/errors.ts';
 import { toTuskError } from '../pg/errors.ts';
 import { PgSession } from '../pg/session.ts';
 import { tlsPlan } from '../pg/tls.ts';
+import type { SshTunnel } from '../ssh/tunnel.ts';
 import { hintFor } from './hints.ts';
 import {
   closeSocket,
@@ -24,6 +25,7 @@ import {
   type TlsFacts,
   targetOf,
 } from './probes.ts';
+import { channelTo, runSshStages, type SshTestSeam } from './ssh-stages.ts';
 
 type Outcome<T> = { ok: true; value: T } | { ok: false };
 
@@ -56,7 +58,7 @@ const cancelled = () =>
 export async function runConnectionTest(
   config: ConnectionConfig,
   password: string | undefined,
-  opts: { signal?: AbortSignal } = {},
+  opts: { signal?: AbortSignal; ssh?: SshTestSeam } = {},
 ): Promise<TestConnectionResult> {
   const { signal } = opts;
   const stages: TestStage[] = [];
@@ -64,6 +66,7 @@ export async function runConnectionTest(
   const timeoutMs = config.options.connectTimeoutSec * 1000;
   const mapOptions = { target: `${config.host}:${config.port}`, secret: password };
   let session: PgSession | undefined;
+  let tunnel: SshTunnel | null = null;
   let success = false;
   const abandon = () => void session?.close('failed');
   signal?.addEventListener('abort', abandon, { once: true });
@@ -114,14 +117,26 @@ export async function runConnectionTest(
   });
 
   try {
-    const dns = await stage('dns', timeoutMs, (s) => resolveStage(config.host, s));
-    if (!dns.ok) return finish();
-    const tcp = await stage('tcp', timeoutMs, (s) => tcpStage(dns.value, config.port, s));
-    if (!tcp.ok) return finish();
-    const tls = await stage('tls', timeoutMs, (s) => tlsStage(config, tcp.value, s));
+    let open: (s: AbortSignal) => Promise<Socket>;
+    if (config.sshTunnel?.enabled) {
+      if (!opts.ssh) throw new Error('runConnectionTest: a tunnelled config needs opts.ssh');
+      tunnel = await runSshStages(config, opts.ssh, stage);
+      if (!tunnel) return finish();
+      const through = tunnel;
+      open = (s) => channelTo(through, config, s);
+    } else {
+      const dns = await stage('dns', timeoutMs, (s) => resolveStage(config.host, s));
+      if (!dns.ok) return finish();
+      const tcp = await stage('tcp', timeoutMs, (s) => tcpStage(dns.value, config.port, s));
+      if (!tcp.ok) return finish();
+      open = (s) => openSocket(tcp.value, s);
+    }
+    const tls = await stage('tls', timeoutMs, (s) => tlsStage(config, open, s));
     if (!tls.ok) return finish();
 
-    const test = new PgSession(config.id, withOnePhysicalConnection(config), password);
+    const test = new PgSession(config.id, withOnePhysicalConnection(config), password, {
+      stream: tunnel?.stream,
+    });
     session = test;
     const auth = await stage('auth', null, async (s) => {
       await test.open(s);
@@ -137,6 +152,7 @@ export async function runConnectionTest(
     return finish(server.value);
   } finally {
     await session?.close(success ? 'disconnect' : 'failed');
+    await tunnel?.close();
     signal?.removeEventListener('abort', abandon);
   }
 }
@@ -149,6 +165,10 @@ const withOnePhysicalConnection = (config: ConnectionConfig): ConnectionConfig =
 
 const stageActions: Record<TestStageName, string> = {
   dns: 'Resolving the host name',
+  'ssh-tcp': 'Connecting to the SSH server',
+  'ssh-handshake': 'The SSH handshake',
+  'ssh-auth': 'Logging in to the SSH server',
+  forward: 'Opening a channel through the SSH server',
   tcp: 'Connecting',
   tls: 'The TLS request',
   auth: 'Logging in',
@@ -195,12 +215,12 @@ async function tcpStage(
 
 async function tlsStage(
   config: ConnectionConfig,
-  target: Target,
+  open: (signal: AbortSignal) => Promise<Socket>,
   signal: AbortSignal,
 ): Promise<[undefined, string]> {
   const { ssl } = await tlsPlan(config);
   if (ssl === false) return [undefined, 'TLS disabled (sslMode disable)'];
-  const socket = await openSocket(target, signal);
+  const socket = await open(signal);
   let answer: 'S' | 'N';
   try {
     answer = await sslRequest(socket, signal);

@@ -59,10 +59,15 @@ export function createSshEffects(options: SshEffectsOptions) {
     options.knownHostsFile,
   ];
 
-  async function secret(config: ConnectionConfig, kind: SecretKind, what: string) {
-    const oneOff = oneOffSecrets.get(config.id);
-    const given = kind === SSH_PASSWORD ? oneOff?.sshPassword : oneOff?.sshPassphrase;
-    if (given !== undefined) return given;
+  async function secret(
+    config: ConnectionConfig,
+    kind: SecretKind,
+    what: string,
+    given?: OneOffSshSecrets,
+  ) {
+    const oneOff = given ?? oneOffSecrets.get(config.id);
+    const once = kind === SSH_PASSWORD ? oneOff?.sshPassword : oneOff?.sshPassphrase;
+    if (once !== undefined) return once;
     if (!options.credentials?.getSecret) return null;
     try {
       return await options.credentials.getSecret(config.id, kind);
@@ -75,12 +80,12 @@ export function createSshEffects(options: SshEffectsOptions) {
     }
   }
 
-  async function authFor(config: ConnectionConfig): Promise<TunnelAuth> {
+  async function authFor(config: ConnectionConfig, given?: OneOffSshSecrets): Promise<TunnelAuth> {
     const ssh = config.sshTunnel!;
     const missing = (why: string) =>
       new TuskError({ kind: 'CredentialNotFound', message: `No SSH ${why} for "${config.name}"` });
     if (ssh.auth === 'password') {
-      const password = await secret(config, SSH_PASSWORD, 'SSH password');
+      const password = await secret(config, SSH_PASSWORD, 'SSH password', given);
       if (password === null) throw missing('password: it is not in the keyring');
       return { password };
     }
@@ -102,7 +107,7 @@ export function createSshEffects(options: SshEffectsOptions) {
         { cause: error },
       );
     }
-    const passphrase = await secret(config, SSH_PASSPHRASE, 'SSH key passphrase');
+    const passphrase = await secret(config, SSH_PASSPHRASE, 'SSH key passphrase', given);
     return passphrase === null ? { privateKey } : { privateKey, passphrase };
   }
 
@@ -161,6 +166,10 @@ export function createSshEffects(options: SshEffectsOptions) {
   return {
     actors,
     oneOffSecrets,
+    /** The login for a config: secrets given for one call first, then the keyring's. */
+    authFor,
+    /** Every known-hosts file read: the user's, then Tusk's own. */
+    knownHosts: knownHosts as readonly string[],
     /** pg's `stream` option for the connection's open tunnel; undefined without one. */
     streamFor(connectionId: string): (() => ChannelSocket) | undefined {
       const tunnel = tunnels.get(connectionId);

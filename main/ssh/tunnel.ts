@@ -286,7 +286,7 @@ function methods(auth: TunnelAuth): AuthenticationType[] {
   return ['password'];
 }
 
-function hostKeyRefusal(
+export function hostKeyRefusal(
   verdict: HostKeyVerdict,
   target: string,
   fingerprint: string,
