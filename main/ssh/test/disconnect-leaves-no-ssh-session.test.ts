@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { startService } from '../../test/helpers.ts';
-import { tunnelConfig, tunnelWorld } from './helpers.ts';
+import { sessionsLeft, tunnelConfig, tunnelWorld } from './helpers.ts';
 
 const world = tunnelWorld();
 
@@ -45,12 +45,7 @@ describe('disconnect through an SSH tunnel', () => {
     expect(
       await world.server.backends({ applicationName: config.options.applicationName }),
     ).toEqual([]);
-    // The SSH server's session process exits once it has read the goodbye; bounded wait.
-    const deadline = Date.now() + 2_000;
-    while ((await world.sshd.sessions()).length > 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    expect(await world.sshd.sessions()).toEqual([]);
+    expect(await sessionsLeft(world.sshd)).toEqual([]);
     expect(await listeningSockets()).toEqual(listening);
   });
 });

@@ -60,3 +60,17 @@ export function tunnelConfig(
     ...patch,
   });
 }
+
+/**
+ * The sshd's connection processes, once none is left or after `timeoutMs`: a session process
+ * exits a moment after its client said goodbye.
+ */
+export async function sessionsLeft(sshd: SshServer, timeoutMs = 2_000): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  let left = await sshd.sessions();
+  while (left.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    left = await sshd.sessions();
+  }
+  return left;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startService } from '../../test/helpers.ts';
-import { tunnelConfig, tunnelWorld } from './helpers.ts';
+import { sessionsLeft, tunnelConfig, tunnelWorld } from './helpers.ts';
 
 const world = tunnelWorld();
 const names = (result: { stages: { name: string }[] }) => result.stages.map((s) => s.name);
@@ -25,11 +25,7 @@ describe('test_connection through an SSH tunnel', () => {
     ]);
     expect(result.stages.every((s) => s.ok)).toBe(true);
     expect(result.stages[1]!.detail).toMatch(/^ssh-ed25519 SHA256:\S+, known$/);
-    const deadline = Date.now() + 2_000;
-    while ((await world.sshd.sessions()).length > 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    expect(await world.sshd.sessions()).toEqual([]);
+    expect(await sessionsLeft(world.sshd)).toEqual([]);
     expect(
       await world.server.backends({ applicationName: config.options.applicationName }),
     ).toEqual([]);
