@@ -1,6 +1,15 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import {
+  appendFile,
+  chmod,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  writeFile,
+} from 'node:fs/promises';
 import net, { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -37,9 +46,11 @@ export interface SshServer {
   readonly keys: ClientKeys;
   /** sshd's own log (it runs with -e), one line per entry. */
   readonly log: string[];
+  /** The run's directory: config, host key, client keys, agent sockets. */
+  readonly dir: string;
   /** Successful logins so far ("Accepted ... for tusk-ssh-test"). */
   logins(): number;
-  /** One process per SSH connection: the listener's children. */
+  /** One process per SSH connection (its sshd, started in inetd mode), while it runs. */
   sessions(): Promise<number[]>;
   /** Kills every connection's sshd process, as an admin would: the clients see the link drop. */
   killSessions(): Promise<void>;
@@ -71,7 +82,8 @@ export async function startSshd(options: SshdOptions): Promise<SshServer> {
   await chmod(dir, 0o711);
   const log: string[] = [];
   const agents: ChildProcess[] = [];
-  let child: ChildProcess | undefined;
+  let listener: net.Server | undefined;
+  const sessionProcs = new Set<ChildProcess>();
   let disposing: Promise<void> | undefined;
   const stopReaper = reapAfterExit(dir);
   try {
@@ -95,13 +107,21 @@ export async function startSshd(options: SshdOptions): Promise<SshServer> {
       [keys.plain, keys.openssh, keys.pem].map((k) => readFile(`${k}.pub`, 'utf8')),
     );
     await writeFile(join(dir, 'authorized_keys'), publics.join(''), { mode: 0o644 });
-    const port = await freePort();
     await writeFile(join(dir, 'sshd_config'), config(dir, hostKey, options), { mode: 0o600 });
 
-    const launch = async () => {
-      const proc = spawn(SSHD, ['-D', '-e', '-f', join(dir, 'sshd_config'), '-p', String(port)], {
-        stdio: ['ignore', 'ignore', 'pipe'],
+    // inetd mode (`sshd -i`): this process listens and starts one sshd per connection, so each
+    // connection's sshd is a child of ours: counted exactly, killed one by one, and reaped by
+    // us (a listener sshd's children outlive it as zombies where PID 1 reaps nothing).
+    const accept = (socket: net.Socket) => {
+      const proc = spawn(SSHD, ['-i', '-e', '-f', join(dir, 'sshd_config')], {
+        stdio: [socket, socket, 'pipe'],
       });
+      // The child has the connection now; our copy of the descriptor closes without a goodbye.
+      socket.destroy();
+      if (!proc.pid) return;
+      sessionProcs.add(proc);
+      proc.once('exit', () => sessionProcs.delete(proc));
+      void appendFile(join(dir, 'sessions.pid'), `${proc.pid}\n`).catch(() => undefined);
       let buffered = '';
       proc.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
         buffered += chunk;
@@ -109,17 +129,41 @@ export async function startSshd(options: SshdOptions): Promise<SshServer> {
         buffered = lines.pop() ?? '';
         log.push(...lines);
       });
-      await writeFile(join(dir, 'sshd.pid'), String(proc.pid));
-      await untilListening(port, proc, log);
-      child = proc;
     };
+    const listen = (port: number) =>
+      new Promise<net.Server>((resolve, reject) => {
+        const next = net.createServer({ pauseOnConnect: true }, accept);
+        next.once('error', reject);
+        next.listen(port, '127.0.0.1', () => {
+          next.off('error', reject);
+          resolve(next);
+        });
+      });
+    listener = await listen(0);
+    const { port } = listener.address() as AddressInfo;
 
-    const sessions = async () => (child?.pid ? childrenOf(child.pid) : []);
-    const killTree = async (pids: number[]) => {
-      for (const pid of pids) {
-        for (const grandchild of await childrenOf(pid)) kill(grandchild);
-        kill(pid);
+    const sessions = async () => [...sessionProcs].map((p) => p.pid!);
+    // The unprivileged child of each connection's sshd first, reaped by its parent; then that
+    // sshd, reaped by us.
+    const killSessions = async () => {
+      const procs = [...sessionProcs];
+      const grandchildren = (await Promise.all(procs.map((p) => childrenOf(p.pid!)))).flat();
+      for (const pid of grandchildren) kill(pid);
+      const deadline = Date.now() + 2_000;
+      while (
+        Date.now() < deadline &&
+        (await Promise.all(grandchildren.map(exists))).some(Boolean)
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
       }
+      await Promise.all(
+        procs.map((proc) => {
+          if (proc.exitCode !== null || proc.signalCode !== null) return undefined;
+          const exited = new Promise((resolve) => proc.once('exit', resolve));
+          kill(proc.pid!);
+          return exited;
+        }),
+      );
     };
 
     const server: SshServer = {
@@ -129,9 +173,10 @@ export async function startSshd(options: SshdOptions): Promise<SshServer> {
       password,
       keys,
       log,
+      dir,
       logins: () => log.filter((l) => /^Accepted \S+ for tusk-ssh-test /.test(l)).length,
       sessions,
-      killSessions: async () => killTree(await sessions()),
+      killSessions,
       async knownHostsLine(on = port) {
         const [type, key] = (await readFile(`${hostKey}.pub`, 'utf8')).trim().split(/\s+/);
         return `[127.0.0.1]:${on} ${type} ${key}`;
@@ -144,19 +189,17 @@ export async function startSshd(options: SshdOptions): Promise<SshServer> {
         await server.start();
       },
       async stop() {
-        const proc = child;
-        child = undefined;
-        if (!proc?.pid) return;
-        await killTree(await childrenOf(proc.pid));
-        if (proc.exitCode === null && proc.signalCode === null) {
-          const exited = new Promise((resolve) => proc.once('exit', resolve));
-          kill(proc.pid);
-          await exited;
-        }
+        const closing = listener;
+        listener = undefined;
+        // New connections are refused at once; the ones open are cut.
+        if (closing) await new Promise((resolve) => closing.close(resolve));
+        await killSessions();
       },
       async start() {
         if (disposing) throw new Error('this sshd has been disposed');
-        if (!child) await launch();
+        listener ??= await listen(port).catch((cause) => {
+          throw new Error(`sshd cannot listen on ${port} again`, { cause });
+        });
       },
       async agent() {
         const socket = join(dir, `agent-${agents.length}.sock`);
@@ -185,10 +228,9 @@ export async function startSshd(options: SshdOptions): Promise<SshServer> {
       },
     };
     Object.defineProperty(server, 'password', { enumerable: false });
-    await launch();
     return server;
   } catch (error) {
-    if (child?.pid) kill(child.pid);
+    listener?.close();
     await rm(dir, { recursive: true, force: true });
     stopReaper();
     throw error;
@@ -198,7 +240,7 @@ export async function startSshd(options: SshdOptions): Promise<SshServer> {
 function config(dir: string, hostKey: string, options: SshdOptions): string {
   return [
     '# Written by test/harness/sshd.ts: one user, forwarding to the test servers only.',
-    'ListenAddress 127.0.0.1',
+    // Run per connection in inetd mode (sshd -i): the harness listens, on 127.0.0.1 only.
     `HostKey ${hostKey}`,
     'PidFile none',
     `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
@@ -286,19 +328,10 @@ async function until<T>(attempt: () => Promise<T>, timeoutMs: number): Promise<T
   }
 }
 
-async function untilListening(port: number, proc: ChildProcess, log: string[]): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!log.some((l) => l.includes(`Server listening on 127.0.0.1 port ${port}`))) {
-    if (proc.exitCode !== null || Date.now() > deadline) {
-      if (proc.exitCode === null && proc.pid) kill(proc.pid);
-      throw new Error(`sshd did not start on ${port}:\n${log.slice(-20).join('\n')}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-/** Direct children of a process, from /proc. */
+/** Direct children of a process, from /proc (its `children` list, else a scan of every process). */
 async function childrenOf(pid: number): Promise<number[]> {
+  const listed = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => null);
+  if (listed !== null) return listed.trim().split(/\s+/).filter(Boolean).map(Number);
   const found: number[] = [];
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -310,6 +343,20 @@ async function childrenOf(pid: number): Promise<number[]> {
   return found;
 }
 
+/** Still in the process table, zombie or not. */
+const exists = (pid: number) =>
+  readFile(`/proc/${pid}/stat`, 'utf8').then(
+    () => true,
+    () => false,
+  );
+
+/** Running, not a zombie (killed, waiting for its parent to reap it). */
+export async function alive(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+  return stat !== '' && state !== 'Z';
+}
+
 function kill(pid: number): void {
   try {
     process.kill(pid, 'SIGKILL');
@@ -318,25 +365,14 @@ function kill(pid: number): void {
   }
 }
 
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-// However this process dies, its end of the pipe closes: the shell then kills the sshd it
-// recorded (and that sshd's connection processes) and deletes the directory.
+// However this process dies, its end of the pipe closes: the shell then kills each
+// connection's sshd it recorded (and that sshd's child) and deletes the directory.
 const REAPER = `cat >/dev/null
-pid=$(cat "$1/sshd.pid" 2>/dev/null)
-if [ -n "$pid" ] && [ "$(cat /proc/$pid/comm 2>/dev/null)" = sshd ]; then
-  for c in $(ps -o pid= --ppid "$pid"); do kill -9 $(ps -o pid= --ppid "$c") "$c" 2>/dev/null; done
-  kill -9 "$pid" 2>/dev/null
-fi
+for pid in $(cat "$1/sessions.pid" 2>/dev/null); do
+  if [ "$(cat /proc/$pid/comm 2>/dev/null)" = sshd ]; then
+    kill -9 $(ps -o pid= --ppid "$pid") 2>/dev/null; kill -9 "$pid" 2>/dev/null
+  fi
+done
 rm -rf "$1"`;
 
 function reapAfterExit(dir: string): () => void {

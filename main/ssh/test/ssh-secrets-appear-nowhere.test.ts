@@ -6,7 +6,7 @@ import { expect, it, vi } from 'vitest';
 import type { InspectionEvent } from 'xstate';
 import { tunnelView } from '../../../machines/tunnel.machine.ts';
 import type { ConnectionService } from '../../service.ts';
-import { rejection, startService, untilStatus } from '../../test/helpers.ts';
+import { recordStatuses, rejection, startService, untilStatuses } from '../../test/helpers.ts';
 import { tunnelConfig, tunnelWorld } from './helpers.ts';
 
 const world = tunnelWorld();
@@ -75,9 +75,9 @@ it('the SSH password and key passphrase are in the keyring and nowhere else', as
   await service.connect(byPassword);
   record('connected', snapshotsOf(service));
   // A killed SSH session: reconnecting, connected again.
+  const statuses = recordStatuses(service);
   await world.sshd.killSessions();
-  await untilStatus(service, byPassword.id, 'reconnecting');
-  await untilStatus(service, byPassword.id, 'connected');
+  await untilStatuses(statuses, byPassword.id, ['reconnecting', 'connected']);
   record('reconnected', snapshotsOf(service));
 
   const byKey = tunnelConfig(world, { auth: 'key', keyPath: world.sshd.keys.openssh });
