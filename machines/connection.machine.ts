@@ -69,6 +69,8 @@ const connectSteps = (failed: string) =>
     initial: 'credentials',
     states: {
       credentials: {
+        // A tunnel left from an attempt that a config change cut short is obsolete now.
+        entry: 'stopTunnel',
         invoke: {
           src: 'resolveCredentials',
           input: sessionInput,
@@ -77,7 +79,7 @@ const connectSteps = (failed: string) =>
         },
       },
       tunnel: {
-        entry: ['stopTunnel', 'spawnTunnel'],
+        entry: 'spawnTunnel',
         on: { TUNNEL_OPEN: 'opening', TUNNEL_FAILED: failWith(failed) },
       },
       opening: {
