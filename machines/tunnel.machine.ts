@@ -88,6 +88,11 @@ export const tunnelMachine = setup({
         };
       },
     }),
+    /**
+     * Cuts the SSH connection of a tunnel found lost (a keepalive unanswered, a probe failed):
+     * every channel on it fails now, so nothing waits on a dead link. Provided by main/.
+     */
+    abandonLink: (_, _params: { connectionId: string }) => {},
     countMissed: assign({ missed: ({ context }) => context.missed + 1 }),
     resetMissed: assign({ missed: 0 }),
     reportOpen: sendParent(
@@ -162,7 +167,13 @@ export const tunnelMachine = setup({
       on: { TUNNEL_DROPPED: { target: 'lost', actions: 'recordDrop' } },
     },
     failed: { type: 'final', entry: 'reportFailed' },
-    lost: { type: 'final', entry: 'reportLost' },
+    lost: {
+      type: 'final',
+      entry: [
+        { type: 'abandonLink', params: ({ context }) => ({ connectionId: context.connectionId }) },
+        'reportLost',
+      ],
+    },
   },
 });
 

@@ -109,7 +109,7 @@ export async function createConnectionService(options: ConnectionServiceOptions)
   const effects = createPgEffects({ credentials, tunnels: ssh });
   const provided: ConnectionActors = {
     ...effects.actors,
-    tunnel: tunnelMachine.provide({ actors: ssh.actors }),
+    tunnel: tunnelMachine.provide({ actors: ssh.actors, actions: ssh.actions }),
   };
   const actors = options.instrument?.(provided) ?? provided;
   const manager = createActor(

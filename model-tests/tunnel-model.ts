@@ -111,7 +111,12 @@ export function tunnelEvents(snapshot: TunnelSnapshot): ModelEvent[] {
  * ids), with the reports to the parent left out, since a graph walk has no parent to send to.
  */
 const graphMachine = tunnelMachine.provide({
-  actions: { reportOpen: () => {}, reportFailed: () => {}, reportLost: () => {} },
+  actions: {
+    reportOpen: () => {},
+    reportFailed: () => {},
+    reportLost: () => {},
+    abandonLink: () => {},
+  },
 });
 
 const traversal = {

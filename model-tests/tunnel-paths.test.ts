@@ -74,8 +74,9 @@ async function runTunnelPath(path: TunnelPath, world: TunnelWorld) {
   }
   if (last === 'failed') expect(reports).toEqual(['TUNNEL_FAILED']);
   if (last === 'lost') {
-    // Closing the SSH connection is the parent's (closeSession), once it heard of the loss.
     expect(reports).toEqual(['TUNNEL_OPEN', 'CONNECTION_LOST']);
+    // Lost is final: its SSH connection is cut, so no channel waits on a dead link.
+    expect(world.streamOpen()).toBe(false);
   }
 }
 

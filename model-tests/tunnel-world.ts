@@ -123,6 +123,7 @@ export async function openTunnelWorld(
       ),
       watchTunnel: real.watchTunnel,
     },
+    actions: effects.actions,
   });
   const actor: Actor<typeof parentMachine> = createActor(
     parentMachine.provide({ actors: { tunnel } }),

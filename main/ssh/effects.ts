@@ -163,8 +163,15 @@ export function createSshEffects(options: SshEffectsOptions) {
     }),
   };
 
+  const actions = {
+    abandonLink: (_: unknown, params: { connectionId: string }) => {
+      void close(params.connectionId, false);
+    },
+  };
+
   return {
     actors,
+    actions,
     oneOffSecrets,
     /** The login for a config: secrets given for one call first, then the keyring's. */
     authFor,

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createFaultProxy } from '../../../test/harness/fault-proxy.ts';
-import { actorOf, recordStatuses, startService, untilStatuses } from '../../test/helpers.ts';
+import {
+  actorOf,
+  delay,
+  recordStatuses,
+  rejection,
+  startService,
+  untilStatuses,
+} from '../../test/helpers.ts';
 import { tunnelConfig, tunnelWorld } from './helpers.ts';
 
 const world = tunnelWorld();
@@ -34,6 +41,9 @@ describe('a silently blackholed SSH link', () => {
     const statuses = recordStatuses(service);
     await service.connect(config);
 
+    // A long query on the wire when the link goes silent: it must fail, not hang for 30 s.
+    const running = rejection(service.query(config.id, 'select pg_sleep(30)'));
+    await delay(100);
     const since = performance.now();
     await proxy.setMode('blackhole');
     await untilStatuses(statuses, config.id, ['connecting', 'connected', 'reconnecting'], 10_000);
@@ -41,7 +51,12 @@ describe('a silently blackholed SSH link', () => {
     const lost = actorOf(service, config.id)!.getSnapshot().context.lastError;
     expect(lost).toMatchObject({ kind: 'ConnectionLost', code: 'SSH_KEEPALIVE' });
     // Bound: one interval idle, then countMax probes an interval apart (3 s here); not asserted.
-    console.log(`blackholed SSH link noticed after ${noticedMs} ms (keepalive 1 s × 2)`);
+    const failed = await running;
+    const failedMs = Math.round(performance.now() - since);
+    expect(failed.kind).toBe('ConnectionLost');
+    console.log(
+      `blackholed SSH link noticed after ${noticedMs} ms, running query failed after ${failedMs} ms (keepalive 1 s × 2)`,
+    );
 
     await proxy.setMode('pass');
     expect(
