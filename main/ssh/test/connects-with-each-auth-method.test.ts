@@ -29,6 +29,19 @@ describe('connecting through an SSH tunnel, with each way of logging in', () => 
     expect(logins).toBe(1);
   });
 
+  it('a password given for one connect, kept nowhere', async () => {
+    const { service, credentials } = await startService({
+      ssh: { userKnownHostsFile: world.knownHosts },
+    });
+    const config = tunnelConfig(world, { auth: 'password' });
+    const info = await service.connect(config, {
+      password: world.server.password,
+      sshPassword: world.sshd.password,
+    });
+    expect(info.currentUser).toBe(world.server.user);
+    expect(await credentials.getSecret(config.id, 'ssh-password')).toBeNull();
+  });
+
   it('an OpenSSH-format key without a passphrase', async () => {
     const { port, logins } = await connectAndQuery(
       { auth: 'key', keyPath: world.sshd.keys.plain },
