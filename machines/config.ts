@@ -148,6 +148,18 @@ export const SshTunnelSchema = z.object({
     error: 'SSH auth must be one of password, key, agent',
   }),
   keyPath: z.string({ error: 'SSH key path must be text' }).trim().optional(),
+  /** OpenSSH's ServerAliveInterval: a probe after this many seconds without one answered. */
+  keepaliveIntervalSec: z
+    .int({ error: 'SSH keepalive interval must be a whole number of seconds' })
+    .min(1, { error: 'SSH keepalive interval must be between 1 and 3600 s' })
+    .max(3600, { error: 'SSH keepalive interval must be between 1 and 3600 s' })
+    .default(15),
+  /** OpenSSH's ServerAliveCountMax: this many probes unanswered in a row and the tunnel is lost. */
+  keepaliveCountMax: z
+    .int({ error: 'SSH keepalive count must be a whole number' })
+    .min(1, { error: 'SSH keepalive count must be between 1 and 100' })
+    .max(100, { error: 'SSH keepalive count must be between 1 and 100' })
+    .default(3),
 });
 export type SshTunnel = z.infer<typeof SshTunnelSchema>;
 

@@ -1,4 +1,12 @@
-import { assign, enqueueActions, fromCallback, fromPromise, setup } from 'xstate';
+import {
+  assign,
+  enqueueActions,
+  fromCallback,
+  fromPromise,
+  setup,
+  spawnChild,
+  stopChild,
+} from 'xstate';
 import { backoff } from './backoff.ts';
 import { type ConnectionStatus, connectDeadlineMs, DEFAULTS, sessionKey } from './config.ts';
 import type {
@@ -15,6 +23,7 @@ import type {
   SessionSettings,
 } from './connection.types.ts';
 import { isRetryable, type TuskErrorData, toErrorData } from './errors.ts';
+import { tunnelMachine } from './tunnel.machine.ts';
 
 const notProvided = (name: string) => async (): Promise<never> => {
   throw new Error(`connection machine: the "${name}" actor was not provided`);
@@ -51,19 +60,27 @@ const failWith = (target: string) => ({
 
 /**
  * The steps of a connect, shared by a user's connect and each reconnect attempt; only where a
- * failure goes differs (a user's connect fails fast, a reconnect may try again).
+ * failure goes differs (a user's connect fails fast, a reconnect may try again). With an SSH
+ * tunnel enabled, the tunnel (a child actor of its own, see tunnel.machine.ts) opens before the
+ * pool and lives on, supervised, until the session closes.
  */
 const connectSteps = (failed: string) =>
   ({
     initial: 'credentials',
     states: {
       credentials: {
+        // A tunnel left from an attempt that a config change cut short is obsolete now.
+        entry: 'stopTunnel',
         invoke: {
           src: 'resolveCredentials',
           input: sessionInput,
-          onDone: 'opening',
+          onDone: [{ guard: 'tunnelEnabled', target: 'tunnel' }, { target: 'opening' }],
           onError: failWith(failed),
         },
+      },
+      tunnel: {
+        entry: 'spawnTunnel',
+        on: { TUNNEL_OPEN: 'opening', TUNNEL_FAILED: failWith(failed) },
       },
       opening: {
         invoke: {
@@ -131,6 +148,7 @@ export const connectionMachine = setup({
     }),
     /** Turns the session's own alarms (an idle client's error) into CONNECTION_LOST. */
     watchSession: fromCallback<ConnectionEvent, SessionInput>(() => undefined),
+    tunnel: tunnelMachine,
   },
   delays: {
     connectTimeout: ({ context }) => connectDeadlineMs(context.config),
@@ -139,6 +157,7 @@ export const connectionMachine = setup({
     retryBackoff: ({ context }) => context.retryDelayMs ?? 0,
   },
   guards: {
+    tunnelEnabled: ({ context }) => context.config.sshTunnel?.enabled === true,
     autoReconnect: ({ context }) => context.config.options.maxReconnectAttempts > 0,
     firstAttempt: ({ context }) => context.attempt === 0,
     changesSession: ({ context, event }) =>
@@ -149,6 +168,9 @@ export const connectionMachine = setup({
       context.attempt < context.config.options.maxReconnectAttempts,
   },
   actions: {
+    spawnTunnel: spawnChild('tunnel', { id: 'tunnel', input: sessionInput }),
+    // Closing the SSH connection is closeSession's, after the pool: this only stops listening.
+    stopTunnel: stopChild('tunnel'),
     reportStatus: enqueueActions(
       ({ context, self, enqueue }, params: { status: ConnectionStatus }) => {
         if (!self._parent) return;
@@ -231,7 +253,7 @@ export const connectionMachine = setup({
         closing: {
           // Reported here, not on `disconnected`: every way in but the start passes through
           // closing, and a report at start would cost the manager an event per saved connection.
-          entry: { type: 'reportStatus', params: { status: 'disconnected' } },
+          entry: ['stopTunnel', { type: 'reportStatus', params: { status: 'disconnected' } }],
           invoke: { src: 'closeSession', input: closeInput('disconnect') },
           on: { SESSION_CLOSED: 'closed' },
         },
@@ -299,6 +321,7 @@ export const connectionMachine = setup({
       initial: 'closing',
       states: {
         closing: {
+          entry: 'stopTunnel',
           invoke: { src: 'closeSession', input: replaceInput },
           on: { SESSION_CLOSED: 'waiting' },
         },
@@ -329,6 +352,7 @@ export const connectionMachine = setup({
       initial: 'closing',
       states: {
         closing: {
+          entry: 'stopTunnel',
           invoke: { src: 'closeSession', input: closeInput('failed') },
           on: { SESSION_CLOSED: 'closed' },
         },

@@ -81,7 +81,10 @@ export type ConnectionEvent =
   | { type: 'CONNECTION_LOST'; error: TuskErrorData }
   /** From the closeSession actor: closing has one outcome, whatever went wrong on the way. */
   | { type: 'SESSION_CLOSED' }
-  | { type: 'UPDATE_CONFIG'; config: ConnectionConfig };
+  | { type: 'UPDATE_CONFIG'; config: ConnectionConfig }
+  /** From the tunnel child (tunnel.machine.ts): the SSH tunnel is open, or could not open. */
+  | { type: 'TUNNEL_OPEN'; fingerprint: string }
+  | { type: 'TUNNEL_FAILED'; error: TuskErrorData };
 
 /** Sent to the parent (the manager) on entry to each top-level state. */
 export interface ConnectionStatusReport {

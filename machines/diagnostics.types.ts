@@ -1,8 +1,22 @@
 import type { CredentialSource } from './connection.types.ts';
 import type { TuskErrorData } from './errors.ts';
 
-/** The steps of a connection test, in the order they run. */
-export const testStageNames = ['dns', 'tcp', 'tls', 'auth', 'server'] as const;
+/**
+ * The steps of a connection test, in the order they run. Through an SSH tunnel the SSH stages
+ * come first (TCP to the SSH server, its handshake and host key, the login, a forwarded channel
+ * to the database); `dns` and `tcp` are then the SSH server's business and are not run.
+ */
+export const testStageNames = [
+  'ssh-tcp',
+  'ssh-handshake',
+  'ssh-auth',
+  'forward',
+  'dns',
+  'tcp',
+  'tls',
+  'auth',
+  'server',
+] as const;
 export type TestStageName = (typeof testStageNames)[number];
 
 /** One step of a connection test. Stages after the first failure are absent from the result. */

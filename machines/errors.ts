@@ -8,6 +8,10 @@ export const errorKinds = [
   'QueryFailed',
   'NotConnected',
   'Storage',
+  /** The SSH server's host key is in no known-hosts file: the user must accept it first. */
+  'HostKeyUnknown',
+  /** The SSH server's host key differs from the known one: refused, never accepted silently. */
+  'HostKeyChanged',
 ] as const;
 
 export type TuskErrorKind = (typeof errorKinds)[number];
@@ -25,9 +29,19 @@ export interface TuskErrorData {
   field?: string;
   /** The file a Storage error is about. */
   path?: string;
+  /** The SSH host key a HostKeyUnknown/HostKeyChanged error is about, `SHA256:...` as OpenSSH prints it. */
+  fingerprint?: string;
 }
 
-const optionalKeys = ['code', 'detail', 'hint', 'position', 'field', 'path'] as const;
+const optionalKeys = [
+  'code',
+  'detail',
+  'hint',
+  'position',
+  'field',
+  'path',
+  'fingerprint',
+] as const;
 
 export class TuskError extends Error {
   readonly kind: TuskErrorKind;
@@ -37,6 +51,7 @@ export class TuskError extends Error {
   readonly position?: number;
   readonly field?: string;
   readonly path?: string;
+  readonly fingerprint?: string;
 
   constructor(data: TuskErrorData, options?: { cause?: unknown }) {
     super(data.message, options);
@@ -94,6 +109,7 @@ const permanentCodes = new Set([
   '08P01',
   'TLS_UNSUPPORTED',
   'SETTINGS_NOT_APPLIED',
+  'SSH_AUTH_FAILED',
 ]);
 // Node's TLS verification failures (ERR_TLS_CERT_ALTNAME_INVALID, SELF_SIGNED_CERT_IN_CHAIN, ...);
 // a handshake that merely timed out is a network problem and may be retried.
@@ -102,7 +118,10 @@ const sqlstate = /^[0-9A-Z]{5}$/;
 
 /**
  * Whether reconnecting could help. Bad credentials, a missing database, protocol violations
- * and TLS verification failures are permanent: retrying them only hammers the server.
+ * and TLS verification failures are permanent: retrying them only hammers the server. So are
+ * SSH logins refused (`SSH_AUTH_FAILED`) and host keys not trusted (HostKeyUnknown,
+ * HostKeyChanged: a question for the user; the server presents the same key again), while a
+ * refused or reset SSH connection is a ConnectionFailed like any other.
  */
 export function isRetryable(error: TuskErrorData): boolean {
   if (error.code && (permanentCodes.has(error.code) || tlsVerification.test(error.code))) {

@@ -17,14 +17,17 @@ import type { ViewsPayload } from './views.ts';
 const id = (what: string) => z.uuid({ error: `${what} must be a UUID` });
 const config = z.record(z.string(), z.unknown(), { error: 'config must be an object' });
 const password = z.string({ error: 'password must be text' }).optional();
+/** The SSH tunnel's password and key passphrase: to the keyring, or for one connect. */
+const sshPassword = z.string({ error: 'sshPassword must be text' }).optional();
+const sshPassphrase = z.string({ error: 'sshPassphrase must be text' }).optional();
 
 export const commandArgs = {
-  connect: z.object({ config, password }).strict(),
+  connect: z.object({ config, password, sshPassword, sshPassphrase }).strict(),
   disconnect: z.object({ connectionId: id('connectionId') }).strict(),
   retry: z.object({ connectionId: id('connectionId') }).strict(),
-  test_connection: z.object({ config, password }).strict(),
+  test_connection: z.object({ config, password, sshPassword, sshPassphrase }).strict(),
   list_connections: z.object({}).strict(),
-  save_connection: z.object({ config, password }).strict(),
+  save_connection: z.object({ config, password, sshPassword, sshPassphrase }).strict(),
   delete_connection: z.object({ connectionId: id('connectionId') }).strict(),
   get_connection_status: z.object({ connectionId: id('connectionId') }).strict(),
   list_groups: z.object({}).strict(),
@@ -45,6 +48,16 @@ export const commandArgs = {
   cancel: z.object({ sessionId: z.string({ error: 'sessionId must be text' }) }).strict(),
   /** WAKE for one connection (the chart's button): ping now, or try the reconnect now. */
   wake: z.object({ connectionId: id('connectionId') }).strict(),
+  /**
+   * Trusts the SSH server's host key (the fingerprint of a HostKeyUnknown error), if the server
+   * still presents it; written to Tusk's own known-hosts file. A changed key is refused.
+   */
+  accept_host_key: z
+    .object({
+      connectionId: id('connectionId'),
+      fingerprint: z.string({ error: 'fingerprint must be text' }),
+    })
+    .strict(),
   /** The views of every connection, whole: what a (re)connecting client starts from. */
   get_views: z.object({}).strict(),
   /** A libpq URI or key=value string (`service=` resolved) as a partial config: the form's import. */
@@ -136,6 +149,7 @@ export interface CommandResults {
   close_session: null;
   cancel: null;
   wake: null;
+  accept_host_key: null;
   get_views: ViewsPayload;
   parse_connection_string: ParsedConnectionStringResult;
   export_connection_url: { url: string };

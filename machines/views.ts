@@ -56,6 +56,12 @@ export interface ConnectionView {
   sessions: SessionView[];
   /** The demo connection of `npm start`: fault controls apply to it. */
   demo: boolean;
+  /**
+   * The SSH tunnel, when one is enabled and started: its state (`connecting`, `open`, `failed`,
+   * `lost`; see tunnel.machine.ts and its `tunnelView`) and the server's host key fingerprint.
+   * No local port: each pooled client gets an SSH channel of its own, not a listening socket.
+   */
+  tunnel?: { state: string; localPort?: number; fingerprint?: string };
 }
 
 /** The view stream, host → UI: all views once per client, then only what changed. */

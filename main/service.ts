@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { type Actor, createActor, type InspectionEvent, type Observer, waitFor } from 'xstate';
 import { z } from 'zod';
 import {
@@ -17,8 +18,15 @@ import {
   connectionActorId,
   managerMachine,
 } from '../machines/manager.machine.ts';
+import { type TunnelMachine, tunnelMachine } from '../machines/tunnel.machine.ts';
 import type { SessionView } from '../machines/views.ts';
-import { type CredentialStore, createKeytarStore } from './credentials/index.ts';
+import {
+  type CredentialStore,
+  createKeytarStore,
+  type SecretStore,
+  SSH_PASSPHRASE,
+  SSH_PASSWORD,
+} from './credentials/index.ts';
 import { runConnectionTest } from './diagnostics/test-connection.ts';
 import {
   createPgEffects,
@@ -34,6 +42,7 @@ import {
   passwordFileSource,
   pgConventionCommands,
 } from './pgfiles/index.ts';
+import { createSshEffects, type SshEffectsOptions } from './ssh/index.ts';
 import { openStore } from './storage/index.ts';
 
 export interface ConnectionInfo {
@@ -57,14 +66,38 @@ export interface ConnectionServiceOptions {
    * Test seam for the model-based tests: wraps the connection machine's effect actors, e.g. to
    * cause a fault right before a step runs. The wrapper must still run the real effect.
    */
-  instrument?: (actors: PgEffects['actors']) => PgEffects['actors'];
+  instrument?: (actors: ConnectionActors) => ConnectionActors;
   /** Where libpq's files (~/.pgpass, service files) and PG* variables are read; process's own by default. */
   pgFiles?: PgFilesContext;
+  /**
+   * SSH tunnels: the user's known-hosts file (read only; `~/.ssh/known_hosts` by default), the
+   * agent's socket (`SSH_AUTH_SOCK` by default). Accepted host keys go to
+   * `<dataDir>/known_hosts` unless `knownHostsFile` says otherwise.
+   */
+  ssh?: Partial<SshEffectsOptions>;
 }
 
+/** The connection machine's effects: PostgreSQL's, and the SSH tunnel machine with its own. */
+export type ConnectionActors = PgEffects['actors'] & { tunnel: TunnelMachine };
+
 const ConnectOptionsSchema = z
-  .object({ password: z.string({ error: 'password must be text' }).optional() })
+  .object({
+    password: z.string({ error: 'password must be text' }).optional(),
+    sshPassword: z.string({ error: 'sshPassword must be text' }).optional(),
+    sshPassphrase: z.string({ error: 'sshPassphrase must be text' }).optional(),
+  })
   .optional();
+const SshSecretsSchema = z
+  .object({
+    sshPassword: z.string({ error: 'sshPassword must be text' }).optional(),
+    sshPassphrase: z.string({ error: 'sshPassphrase must be text' }).optional(),
+  })
+  .optional();
+const FingerprintSchema = z
+  .string({ error: 'fingerprint must be text' })
+  .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, {
+    error: 'fingerprint must be SHA256:<43 base64 characters>',
+  });
 const IdSchema = z.uuid({ error: 'connectionId must be a UUID' });
 const SessionIdSchema = z
   .string({ error: 'sessionId must be text' })
@@ -90,8 +123,17 @@ export async function createConnectionService(options: ConnectionServiceOptions)
   const credentials = options.credentials ?? createKeytarStore();
   const pgFiles = options.pgFiles ?? defaultPgFilesContext();
   const passwordFile = passwordFileSource(pgFiles);
-  const effects = createPgEffects({ credentials, passwordFile });
-  const actors = options.instrument?.(effects.actors) ?? effects.actors;
+  const ssh = createSshEffects({
+    credentials: credentials as Partial<SecretStore>,
+    knownHostsFile: join(options.dataDir, 'known_hosts'),
+    ...options.ssh,
+  });
+  const effects = createPgEffects({ credentials, passwordFile, tunnels: ssh });
+  const provided: ConnectionActors = {
+    ...effects.actors,
+    tunnel: tunnelMachine.provide({ actors: ssh.actors, actions: ssh.actions }),
+  };
+  const actors = options.instrument?.(provided) ?? provided;
   const manager = createActor(
     managerMachine.provide({ actors: { connection: connectionMachine.provide({ actors }) } }),
     options.inspect ? { inspect: options.inspect } : {},
@@ -137,8 +179,15 @@ export async function createConnectionService(options: ConnectionServiceOptions)
   async function connect(input: unknown, opts?: ConnectOptions): Promise<ConnectionInfo> {
     ensureOpen();
     const config = validate(input);
-    const { password } = parseWith(ConnectOptionsSchema, opts, 'connect options') ?? {};
+    const { password, sshPassword, sshPassphrase } =
+      parseWith(ConnectOptionsSchema, opts, 'connect options') ?? {};
     if (password !== undefined) effects.oneOffPasswords.set(config.id, password);
+    if (sshPassword !== undefined || sshPassphrase !== undefined) {
+      ssh.oneOffSecrets.set(config.id, {
+        ...(sshPassword !== undefined && { sshPassword }),
+        ...(sshPassphrase !== undefined && { sshPassphrase }),
+      });
+    }
     manager.send({ type: 'CONNECTION_ADD', config });
     const ref = child(config.id)!;
     if (!ref.getSnapshot().matches('connected')) {
@@ -168,6 +217,7 @@ export async function createConnectionService(options: ConnectionServiceOptions)
   async function disconnect(connectionId: unknown): Promise<void> {
     const id = parseWith(IdSchema, connectionId, 'connectionId');
     effects.oneOffPasswords.delete(id);
+    ssh.oneOffSecrets.delete(id);
     const ref = child(id);
     if (!ref) return;
     manager.send({ type: 'DISCONNECT', connectionId: id });
@@ -202,20 +252,38 @@ export async function createConnectionService(options: ConnectionServiceOptions)
   async function testConnection(input: unknown, opts?: ConnectOptions) {
     ensureOpen();
     const config = validate(input);
-    const { password } = parseWith(ConnectOptionsSchema, opts, 'test options') ?? {};
+    const { password, sshPassword, sshPassphrase } =
+      parseWith(ConnectOptionsSchema, opts, 'test options') ?? {};
     const [source, secret, note] =
       password !== undefined
         ? (['one-off', password] as const)
         : await readPassword(config, credentials, passwordFile);
+    const given = {
+      ...(sshPassword !== undefined && { sshPassword }),
+      ...(sshPassphrase !== undefined && { sshPassphrase }),
+    };
     return runConnectionTest(config, secret, {
       passwordSource: { source, ...(note && { note }) },
+      ssh: { authFor: (c) => ssh.authFor(c, given), knownHosts: ssh.knownHosts },
     }) satisfies Promise<TestConnectionResult>;
   }
 
-  async function saveConnection(input: unknown, password?: unknown): Promise<void> {
+  async function saveConnection(
+    input: unknown,
+    password?: unknown,
+    sshSecrets?: unknown,
+  ): Promise<void> {
     ensureOpen();
     const config = validate(input);
     const secret = parseWith(z.string().optional(), password, 'password');
+    const { sshPassword, sshPassphrase } =
+      parseWith(SshSecretsSchema, sshSecrets, 'SSH secrets') ?? {};
+    if ((sshPassword || sshPassphrase) && !('setSecret' in credentials)) {
+      throw new TuskError({
+        kind: 'CredentialNotFound',
+        message: 'This credential store cannot keep SSH secrets',
+      });
+    }
     if (secret && !config.passwordInKeyring) {
       // Quietly flipping the flag would make the caller's own copy of the config disagree
       // with the saved one, and its next connect would not read the keyring.
@@ -226,6 +294,9 @@ export async function createConnectionService(options: ConnectionServiceOptions)
       });
     }
     if (secret) await credentials.setPassword(config.id, secret);
+    const secrets = credentials as SecretStore;
+    if (sshPassword) await secrets.setSecret(config.id, SSH_PASSWORD, sshPassword);
+    if (sshPassphrase) await secrets.setSecret(config.id, SSH_PASSPHRASE, sshPassphrase);
     await store.saveConnection(config);
     manager.send({ type: 'CONNECTION_ADD', config });
   }
@@ -363,6 +434,19 @@ export async function createConnectionService(options: ConnectionServiceOptions)
     configOf: async (id) =>
       (await store.getConnection(id)) ?? child(id)?.getSnapshot().context.config ?? null,
   });
+  /**
+   * Trusts the SSH server's host key for the connection (a HostKeyUnknown error carries its
+   * fingerprint): written to Tusk's known-hosts file only if the server still presents the key
+   * with that fingerprint. A changed key is refused.
+   */
+  async function acceptHostKey(connectionId: unknown, fingerprint: unknown): Promise<void> {
+    ensureOpen();
+    const id = parseWith(IdSchema, connectionId, 'connectionId');
+    const print = parseWith(FingerprintSchema, fingerprint, 'fingerprint');
+    const ref = child(id);
+    if (!ref) throw new TuskError({ kind: 'NotConnected', message: 'Unknown connection' });
+    await ssh.acceptHostKey(ref.getSnapshot().context.config, print);
+  }
 
   return {
     ...conventions,
@@ -370,6 +454,7 @@ export async function createConnectionService(options: ConnectionServiceOptions)
     disconnect,
     retry,
     wake,
+    acceptHostKey,
     testConnection,
     saveConnection,
     deleteConnection,
@@ -438,6 +523,7 @@ export async function createConnectionService(options: ConnectionServiceOptions)
       const ids = Object.keys(manager.getSnapshot().context.statuses);
       await Promise.all(ids.map((id) => disconnect(id)));
       await effects.closeAll();
+      await ssh.closeAll();
       manager.stop();
     },
   };

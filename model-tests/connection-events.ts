@@ -26,6 +26,8 @@ export const MODEL_CONFIG: ConnectionConfig = validate({
   username: 'model',
   sslMode: 'disable',
   passwordInKeyring: true,
+  // Off at first; UPDATE_CONFIG turns it on and off (connection-world.ts points it at an sshd).
+  sshTunnel: { enabled: false, host: '127.0.0.1', port: 22, username: 'model', auth: 'password' },
   options: { maxReconnectAttempts: MODEL_MAX_ATTEMPTS },
 });
 
@@ -42,10 +44,12 @@ export const FAULTS = {
   wrongPassword: fault('AuthFailed', '28P01', 'password authentication failed'),
   terminated: fault('ConnectionLost', '57P01', 'terminating connection (administrator command)'),
   resetInFlight: fault('ConnectionLost', 'ECONNRESET', 'the connection was reset mid-query'),
+  sshRefused: fault('ConnectionFailed', 'ECONNREFUSED', 'nothing listens on the SSH port'),
 } as const;
 
 const faultsBySource: Record<string, TuskErrorData[]> = {
   resolveCredentials: [FAULTS.missingPassword],
+  tunnel: [FAULTS.sshRefused],
   openSession: [FAULTS.refused, FAULTS.wrongPassword],
   applySession: [FAULTS.terminated],
   readServerInfo: [FAULTS.terminated],
@@ -111,6 +115,11 @@ export function meaningOf(type: string, snapshot: ConnectionSnapshot): EventMean
       return { kind: 'closed' };
     case 'UPDATE_CONFIG':
       return { kind: 'config' };
+    // The tunnel child's answers to the tunnel step (tunnel.machine.ts).
+    case 'TUNNEL_OPEN':
+      return { kind: 'done', src: 'tunnel' };
+    case 'TUNNEL_FAILED':
+      return { kind: 'error', src: 'tunnel' };
   }
   throw new Error(`the model does not know how to make "${type}" happen`);
 }
@@ -146,6 +155,7 @@ export function modelEvents(snapshot: ConnectionSnapshot): ModelEvent[] {
         break;
       case 'config':
         if (isRestState(snapshot)) events.push(changed(snapshot, 'maxReconnectAttempts'));
+        if (isRestState(snapshot)) events.push(changed(snapshot, 'tunnel'));
         if (isRestState(snapshot) || opening) events.push(changed(snapshot, 'readonly'));
         break;
       default:
@@ -157,10 +167,20 @@ export function modelEvents(snapshot: ConnectionSnapshot): ModelEvent[] {
 
 /**
  * UPDATE_CONFIG that turns auto-reconnect off (maxReconnectAttempts 0) or back on, which keeps
- * the session; or read-only on or off, which needs a new one.
+ * the session; or read-only, or the SSH tunnel, on or off, which needs a new one.
  */
-function changed(snapshot: ConnectionSnapshot, option: 'maxReconnectAttempts' | 'readonly') {
+function changed(
+  snapshot: ConnectionSnapshot,
+  option: 'maxReconnectAttempts' | 'readonly' | 'tunnel',
+) {
   const { config } = snapshot.context;
+  if (option === 'tunnel') {
+    const tunnel = config.sshTunnel!;
+    return {
+      type: 'UPDATE_CONFIG',
+      config: { ...config, sshTunnel: { ...tunnel, enabled: !tunnel.enabled } },
+    };
+  }
   const { maxReconnectAttempts, readonly } = config.options;
   const options =
     option === 'readonly'

@@ -39,6 +39,7 @@ export function abstractState(snapshot: ConnectionSnapshot) {
     error: errorClass(lastError),
     autoReconnect: config.options.maxReconnectAttempts > 0,
     readonly: config.options.readonly,
+    tunnel: config.sshTunnel?.enabled === true,
   };
 }
 

@@ -1,12 +1,19 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectionMachine } from '../machines/connection.machine.ts';
 import { sharedServer } from '../test/harness/shared.ts';
+import { type SshServer, startSshd } from '../test/harness/sshd.ts';
 import { connectionPaths, plannedFaults } from './connection-model.ts';
 import { openWorld } from './connection-world.ts';
 import { CoverageRecorder, formatReport } from './machine-coverage.ts';
 import { describePath, lingeringBackends, runPath } from './run-path.ts';
 
 const server = sharedServer();
+// One sshd for every path; each world puts a fault proxy of its own in front of it.
+let sshd: SshServer;
+beforeAll(async () => {
+  sshd = await startSshd({ permitOpen: 'any' });
+});
+afterAll(() => sshd?.dispose());
 const paths = connectionPaths();
 const coverage = new CoverageRecorder(connectionMachine);
 
@@ -22,6 +29,7 @@ describe.concurrent('connection machine paths, against a real server', () => {
         // would run in the middle of the path.
         keepaliveIntervalSec: usesKeepalive(path) ? 1 : 600,
         inspect: coverage.inspect,
+        sshd,
       });
       try {
         await runPath(path, world);

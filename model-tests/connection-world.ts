@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -11,6 +11,7 @@ import { createKeytarStore } from '../main/credentials/index.ts';
 import { type ConnectionService, createConnectionService } from '../main/service.ts';
 import { createFaultProxy, type FaultProxy } from '../test/harness/fault-proxy.ts';
 import { type SharedServer, uniqueName } from '../test/harness/shared.ts';
+import type { SshServer } from '../test/harness/sshd.ts';
 import { type ConnectionSnapshot, MODEL_CONFIG } from './connection-events.ts';
 import type { FaultKind } from './connection-model.ts';
 import { type Fault, instrumented } from './instrument.ts';
@@ -27,6 +28,8 @@ export interface WorldOptions {
   faults: Map<string, FaultKind>;
   keepaliveIntervalSec: number;
   inspect: (event: InspectionEvent) => void;
+  /** Where the config's SSH tunnel goes (through a fault proxy of the world's own) when on. */
+  sshd: SshServer;
 }
 
 export interface World {
@@ -53,7 +56,11 @@ export async function openWorld(server: SharedServer, options: WorldOptions): Pr
     .admin()
     .query(`create database ${pg.escapeIdentifier(role)} owner ${pg.escapeIdentifier(role)}`);
   const proxy = await createFaultProxy({ targetHost: server.host, targetPort: server.port });
+  const { sshd } = options;
+  const sshProxy = await createFaultProxy({ targetHost: sshd.host, targetPort: sshd.port });
   const dataDir = await mkdtemp(join(tmpdir(), 'tusk-model-'));
+  const knownHosts = join(dataDir, 'user_known_hosts');
+  await writeFile(knownHosts, `${await sshd.knownHostsLine(sshProxy.port)}\n`);
   const credentials = createKeytarStore({ service: `tusk-model-${randomUUID()}` });
   const config = validate({
     id: randomUUID(),
@@ -64,6 +71,15 @@ export async function openWorld(server: SharedServer, options: WorldOptions): Pr
     username: role,
     sslMode: 'disable',
     passwordInKeyring: true,
+    sshTunnel: {
+      enabled: MODEL_CONFIG.sshTunnel!.enabled,
+      host: sshProxy.host,
+      port: sshProxy.port,
+      username: sshd.user,
+      auth: 'password',
+      // The tunnel's own keepalive stays out of the way: the tunnel model covers it.
+      keepaliveIntervalSec: 600,
+    },
     options: {
       applicationName: uniqueName('tusk_model'),
       connectTimeoutSec: 1,
@@ -88,6 +104,10 @@ export async function openWorld(server: SharedServer, options: WorldOptions): Pr
       return () => credentials.setPassword(config.id, password);
     },
     refused: mode('refuse'),
+    sshRefused: async () => {
+      await sshProxy.setMode('refuse');
+      return () => sshProxy.setMode('pass');
+    },
     blackhole: mode('blackhole'),
     wrongPassword: async () => {
       await alterPassword(`not-${password}`);
@@ -115,6 +135,7 @@ export async function openWorld(server: SharedServer, options: WorldOptions): Pr
     dataDir,
     credentials,
     inspect: options.inspect,
+    ssh: { userKnownHostsFile: knownHosts },
     instrument: instrumented((step, run) => {
       const kind = options.faults.get(`${step}#${run}`);
       return kind && realise[kind];
@@ -122,7 +143,7 @@ export async function openWorld(server: SharedServer, options: WorldOptions): Pr
   });
   const statuses: ConnectionStatusEvent[] = [];
   const stopStatuses = service.onStatus((event) => statuses.push(event));
-  await service.saveConnection(config, password);
+  await service.saveConnection(config, password, { sshPassword: sshd.password });
   const actor = service.manager.system.get(connectionActorId(config.id)) as ConnectionActorRef;
   const snapshots: ConnectionSnapshot[] = [actor.getSnapshot()];
   const subscription = actor.subscribe((snapshot) => snapshots.push(snapshot));
@@ -144,6 +165,7 @@ export async function openWorld(server: SharedServer, options: WorldOptions): Pr
       await service.close();
       await Promise.allSettled(world.pending);
       await proxy.close();
+      await sshProxy.close();
       await credentials.deleteAll(config.id);
       await rm(dataDir, { recursive: true, force: true });
       await server

@@ -23,7 +23,8 @@ export const describeEvent = (event: ModelEvent) => {
   const options = (event.config as ConnectionConfig | undefined)?.options;
   if (error?.code) return `${type} (${error.code})`;
   if (options) {
-    return `${type} (maxReconnectAttempts ${options.maxReconnectAttempts}, readonly ${options.readonly})`;
+    const tunnel = (event.config as ConnectionConfig).sshTunnel?.enabled === true;
+    return `${type} (maxReconnectAttempts ${options.maxReconnectAttempts}, readonly ${options.readonly}, tunnel ${tunnel})`;
   }
   return type;
 };
@@ -182,9 +183,11 @@ async function drive(world: World, event: ModelEvent, from: ConnectionSnapshot) 
       await world.server.terminate({ applicationName: world.config.options.applicationName });
       break;
     case 'config': {
-      const { maxReconnectAttempts, readonly } = (event.config as typeof world.config).options;
+      const changed = event.config as typeof world.config;
+      const { maxReconnectAttempts, readonly } = changed.options;
       const options = { ...world.config.options, maxReconnectAttempts, readonly };
-      world.config = { ...world.config, options };
+      const sshTunnel = { ...world.config.sshTunnel!, enabled: changed.sshTunnel!.enabled };
+      world.config = { ...world.config, options, sshTunnel };
       await world.service.saveConnection(world.config);
       break;
     }

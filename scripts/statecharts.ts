@@ -5,6 +5,7 @@ import type { AnyStateMachine } from 'xstate';
 import { connectionMachine } from '../machines/connection.machine.ts';
 import { managerMachine } from '../machines/manager.machine.ts';
 import { walk } from '../machines/statechart-walk.ts';
+import { tunnelMachine } from '../machines/tunnel.machine.ts';
 import { toMermaid } from './statecharts/mermaid.ts';
 
 export { toMermaid };
@@ -22,6 +23,12 @@ export const CHARTS = [
     source: 'machines/manager.machine.ts',
     title: 'Manager actor',
     machine: managerMachine,
+  },
+  {
+    file: 'docs/statecharts/tunnel.md',
+    source: 'machines/tunnel.machine.ts',
+    title: 'SSH tunnel actor',
+    machine: tunnelMachine,
   },
 ] as const;
 

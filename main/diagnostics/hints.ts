@@ -141,7 +141,53 @@ const server: Hint = (error, c) =>
   network(error, c) ??
   'Logged in, but reading the server version failed; the server log should say why';
 
-const hints: Record<TestStageName, Hint> = { dns, tcp: network, tls, auth, server };
+const sshWhere = (c: ConnectionConfig) => `${c.sshTunnel?.host}:${c.sshTunnel?.port}`;
+
+const sshTcp: Hint = (error, c) =>
+  error.code === 'ECONNREFUSED'
+    ? `Nothing listens on ${sshWhere(c)} — is the SSH server running, and is the port right?`
+    : error.code === 'ENOTFOUND'
+      ? `Check the SSH host name "${c.sshTunnel?.host}"; it does not resolve from this machine`
+      : undefined;
+
+const sshHandshake: Hint = (error, c) => {
+  if (error.kind === 'HostKeyUnknown') {
+    return `Compare ${error.fingerprint} with the key of ${sshWhere(c)} (ssh-keygen -lf on the server), then accept it`;
+  }
+  if (error.kind === 'HostKeyChanged') {
+    return `The server at ${sshWhere(c)} now has another key: if it was reinstalled on purpose, remove its old line from the known-hosts file; otherwise someone may be in between`;
+  }
+  return sshTcp(error, c);
+};
+
+const sshAuth: Hint = (error, c) => {
+  if (error.kind === 'CredentialNotFound') return error.message;
+  if (error.code === 'SSH_AUTH_FAILED') {
+    const how =
+      c.sshTunnel?.auth === 'key'
+        ? 'the key and its passphrase'
+        : c.sshTunnel?.auth === 'agent'
+          ? 'the keys in the SSH agent'
+          : 'the SSH password';
+    return `Check the SSH user ${c.sshTunnel?.username} and ${how}`;
+  }
+  return undefined;
+};
+
+const forward: Hint = (_error, c) =>
+  `The SSH server could not open a channel to ${where(c)}: check the database host as seen from the SSH server, and that it allows forwarding there (AllowTcpForwarding, PermitOpen)`;
+
+const hints: Record<TestStageName, Hint> = {
+  'ssh-tcp': sshTcp,
+  'ssh-handshake': sshHandshake,
+  'ssh-auth': sshAuth,
+  forward,
+  dns,
+  tcp: network,
+  tls,
+  auth,
+  server,
+};
 
 export const hintFor = (
   stage: TestStageName,

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import type { PeerCertificate } from 'node:tls';
 import type { ConnectionConfig, TargetSessionAttrs } from '../../machines/config.ts';
 import type { CredentialSource, ServerInfo } from '../../machines/connection.types.ts';
@@ -12,6 +12,7 @@ import { toTuskError } from '../pg/errors.ts';
 import { atHost, hostOrder, targetPasses } from '../pg/hosts.ts';
 import { PgSession } from '../pg/session.ts';
 import { tlsPlan } from '../pg/tls.ts';
+import type { SshTunnel } from '../ssh/tunnel.ts';
 import { hintFor } from './hints.ts';
 import {
   closeSocket,
@@ -25,6 +26,7 @@ import {
   type TlsFacts,
   targetOf,
 } from './probes.ts';
+import { channelTo, runSshStages, type SshTestSeam } from './ssh-stages.ts';
 
 type Outcome<T> = { ok: true; value: T } | { ok: false };
 
@@ -88,6 +90,7 @@ export async function runConnectionTest(
 interface TestOptions {
   signal?: AbortSignal;
   passwordSource?: PasswordOrigin;
+  ssh?: SshTestSeam;
 }
 
 /** The stages against one host (config.host), judged against one target_session_attrs pass. */
@@ -103,6 +106,7 @@ async function testOneHost(
   const timeoutMs = config.options.connectTimeoutSec * 1000;
   const mapOptions = { target: `${config.host}:${config.port}`, secret: password };
   let session: PgSession | undefined;
+  let tunnel: SshTunnel | null = null;
   let success = false;
   const abandon = () => void session?.close('failed');
   signal?.addEventListener('abort', abandon, { once: true });
@@ -165,14 +169,26 @@ async function testOneHost(
   });
 
   try {
-    const dns = await stage('dns', timeoutMs, (s) => resolveStage(config.host, s));
-    if (!dns.ok) return finish();
-    const tcp = await stage('tcp', timeoutMs, (s) => tcpStage(dns.value, config.port, s));
-    if (!tcp.ok) return finish();
-    const tls = await stage('tls', timeoutMs, (s) => tlsStage(config, tcp.value, s));
+    let open: (s: AbortSignal) => Promise<Socket>;
+    if (config.sshTunnel?.enabled) {
+      if (!opts.ssh) throw new Error('runConnectionTest: a tunnelled config needs opts.ssh');
+      tunnel = await runSshStages(config, opts.ssh, stage);
+      if (!tunnel) return finish();
+      const through = tunnel;
+      open = (s) => channelTo(through, config, s);
+    } else {
+      const dns = await stage('dns', timeoutMs, (s) => resolveStage(config.host, s));
+      if (!dns.ok) return finish();
+      const tcp = await stage('tcp', timeoutMs, (s) => tcpStage(dns.value, config.port, s));
+      if (!tcp.ok) return finish();
+      open = (s) => openSocket(tcp.value, s);
+    }
+    const tls = await stage('tls', timeoutMs, (s) => tlsStage(config, open, s));
     if (!tls.ok) return finish();
 
-    const test = new PgSession(config.id, withOnePhysicalConnection(config), password);
+    const test = new PgSession(config.id, withOnePhysicalConnection(config), password, {
+      stream: tunnel?.stream,
+    });
     session = test;
     const auth = await stage('auth', null, async (s) => {
       await test.open(s, target);
@@ -189,6 +205,7 @@ async function testOneHost(
     return finish(server.value);
   } finally {
     await session?.close(success ? 'disconnect' : 'failed');
+    await tunnel?.close();
     signal?.removeEventListener('abort', abandon);
   }
 }
@@ -217,6 +234,10 @@ const withOnePhysicalConnection = (config: ConnectionConfig): ConnectionConfig =
 
 const stageActions: Record<TestStageName, string> = {
   dns: 'Resolving the host name',
+  'ssh-tcp': 'Connecting to the SSH server',
+  'ssh-handshake': 'The SSH handshake',
+  'ssh-auth': 'Logging in to the SSH server',
+  forward: 'Opening a channel through the SSH server',
   tcp: 'Connecting',
   tls: 'The TLS request',
   auth: 'Logging in',
@@ -263,7 +284,7 @@ async function tcpStage(
 
 async function tlsStage(
   config: ConnectionConfig,
-  target: Target,
+  open: (signal: AbortSignal) => Promise<Socket>,
   signal: AbortSignal,
 ): Promise<[undefined, string]> {
   if (isSocketDir(config.host)) {
@@ -274,7 +295,7 @@ async function tlsStage(
   }
   const { ssl } = await tlsPlan(config);
   if (ssl === false) return [undefined, 'TLS disabled (sslMode disable)'];
-  const socket = await openSocket(target, signal);
+  const socket = await open(signal);
   let answer: 'S' | 'N';
   try {
     answer = await sslRequest(socket, signal);

@@ -29,7 +29,7 @@ const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
  * the hosts that run the demo add) is refused by the dispatcher as not available.
  */
 export const commandTable = {
-  connect: async ({ service }, { config, password }) => service.connect(config, { password }),
+  connect: ({ service }, { config, ...secrets }) => service.connect(config, secrets),
   disconnect: async ({ service }, { connectionId }) => {
     await service.disconnect(connectionId);
     return null;
@@ -38,15 +38,19 @@ export const commandTable = {
     await service.retry(connectionId);
     return null;
   },
+  accept_host_key: async ({ service }, { connectionId, fingerprint }) => {
+    await service.acceptHostKey(connectionId, fingerprint);
+    return null;
+  },
   wake: async ({ service }, { connectionId }) => {
     await service.wake(connectionId);
     return null;
   },
-  test_connection: async ({ service }, { config, password }) =>
-    plain(await service.testConnection(config, { password })),
+  test_connection: async ({ service }, { config, ...secrets }) =>
+    plain(await service.testConnection(config, secrets)),
   list_connections: ({ service }) => service.listConnections(),
-  save_connection: async ({ service }, { config, password }) => {
-    await service.saveConnection(config, password);
+  save_connection: async ({ service }, { config, password, sshPassword, sshPassphrase }) => {
+    await service.saveConnection(config, password, { sshPassword, sshPassphrase });
     return null;
   },
   delete_connection: async ({ service }, { connectionId }) => {

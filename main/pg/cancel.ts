@@ -1,4 +1,8 @@
 import { connect, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+
+/** A socket that is not TCP, e.g. a channel through an SSH tunnel: `connect(port, host)` opens it. */
+export type SocketFactory = () => Duplex & { connect(port: number, host: string): unknown };
 
 const CANCEL_REQUEST_CODE = 80877102;
 
@@ -21,13 +25,20 @@ export function sendCancelRequest(
   port: number,
   key: { pid: number; secret: number },
   timeoutMs: number,
+  stream?: SocketFactory,
 ): Promise<void> {
   return new Promise((resolve) => {
-    let socket: Socket;
+    let socket: Socket | Duplex;
     try {
-      socket = host.startsWith('/')
-        ? connect({ path: `${host}/.s.PGSQL.${port}` })
-        : connect({ host, port });
+      if (stream) {
+        const s = stream();
+        s.connect(port, host);
+        socket = s;
+      } else {
+        socket = host.startsWith('/')
+          ? connect({ path: `${host}/.s.PGSQL.${port}` })
+          : connect({ host, port });
+      }
     } catch {
       return resolve();
     }

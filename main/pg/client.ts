@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import pg from 'pg';
 import type { ConnectionConfig } from '../../machines/config.ts';
 import { TuskError } from '../../machines/errors.ts';
@@ -268,8 +269,11 @@ export function clientConfig(
   config: ConnectionConfig,
   ssl: TlsPlan['ssl'],
   password: () => string,
+  stream?: () => Duplex,
 ): pg.ClientConfig {
   return {
+    // Through an SSH tunnel: each client's socket is a channel of the tunnel (main/ssh).
+    ...(stream && { stream }),
     host: config.host,
     port: config.port,
     user: config.username,

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { sendCancelRequest } from './cancel.ts';
+import { type SocketFactory, sendCancelRequest } from './cancel.ts';
 import type { TuskClient } from './client.ts';
 import { sleep } from './timing.ts';
 
@@ -43,7 +43,7 @@ async function until(done: () => boolean, deadline: number): Promise<void> {
  */
 export async function closeClients(
   res: SessionResources,
-  target: { host: string; port: number },
+  target: { host: string; port: number; stream?: SocketFactory },
   graceMs: number,
 ): Promise<void> {
   if (res.pool && !res.pool.ending) res.pool.end().catch(() => undefined);
@@ -52,7 +52,9 @@ export async function closeClients(
     const busy = [...res.clients].filter((c) => c.busy);
     await Promise.all(
       busy.map((c) =>
-        c.cancelKey ? sendCancelRequest(target.host, target.port, c.cancelKey, graceMs) : undefined,
+        c.cancelKey
+          ? sendCancelRequest(target.host, target.port, c.cancelKey, graceMs, target.stream)
+          : undefined,
       ),
     );
     await until(() => ![...res.clients].some((c) => c.busy), deadline);

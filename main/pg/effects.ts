@@ -12,6 +12,7 @@ import type {
 } from '../../machines/connection.types.ts';
 import { TuskError } from '../../machines/errors.ts';
 import type { PasswordFileSource } from '../pgfiles/pgpass.ts';
+import type { SocketFactory } from './cancel.ts';
 import { notConnected } from './errors.ts';
 import { openMatching } from './hosts.ts';
 import { type CloseReason, PgSession } from './session.ts';
@@ -25,6 +26,15 @@ export interface PgEffectsOptions {
   credentials?: PasswordSource;
   /** libpq's password file, read when the keyring has no password (main/pgfiles). */
   passwordFile?: PasswordFileSource;
+  /**
+   * The SSH tunnels (main/ssh): a tunnelled session's sockets are channels of its connection's
+   * tunnel, and closing the session closes the tunnel after the pool.
+   */
+  tunnels?: {
+    streamFor(connectionId: string): SocketFactory | undefined;
+    /** `polite`: say goodbye first; else cut the socket (the link may be dead). */
+    close(connectionId: string, polite: boolean): Promise<void>;
+  };
 }
 
 /**
@@ -170,12 +180,18 @@ export function createPgEffects(options: PgEffectsOptions = {}) {
       if (signal.aborted) {
         throw new TuskError({ kind: 'ConnectionFailed', message: 'Connecting was cancelled' });
       }
+      const stream = config.sshTunnel?.enabled
+        ? options.tunnels?.streamFor(connectionId)
+        : undefined;
+      if (config.sshTunnel?.enabled && !stream) {
+        throw new TuskError({ kind: 'ConnectionLost', message: 'The SSH tunnel is not open' });
+      }
       // Kept in this closure for the host attempts only (one per host of a multi-host config).
       const password = slot.password;
       setPassword(slot, undefined);
       const session = await openMatching(config, signal, async (at, target) => {
         if (shutDown) throw notConnected();
-        const attempt = new PgSession(connectionId, at, password);
+        const attempt = new PgSession(connectionId, at, password, { stream });
         slot.session = attempt;
         try {
           await attempt.open(signal, target);
@@ -201,10 +217,17 @@ export function createPgEffects(options: PgEffectsOptions = {}) {
     ),
 
     // Runs to the end even if the machine stops listening; closeSlot never rejects.
+    // The tunnel closes after the pool, so a polite goodbye still reaches the server.
     closeSession: fromCallback<ConnectionEvent, CloseInput>(({ input, sendBack }) => {
-      void closeSlot(input.connectionId, input.reason).then(() =>
-        sendBack({ type: 'SESSION_CLOSED' }),
-      );
+      void closeSlot(input.connectionId, input.reason)
+        .then(() =>
+          options.tunnels?.close(
+            input.connectionId,
+            input.reason === 'disconnect' || input.reason === 'replace',
+          ),
+        )
+        .catch(() => undefined)
+        .then(() => sendBack({ type: 'SESSION_CLOSED' }));
     }),
 
     watchSession: fromCallback<ConnectionEvent, SessionInput>(({ input, sendBack }) => {

@@ -114,7 +114,7 @@ export class PinnedSession {
     if (!key) return Promise.resolve();
     const { host, port } = this.owner.config;
     const timeoutMs = this.owner.config.options.connectTimeoutSec * 1000;
-    const sent = sendCancelRequest(host, port, key, timeoutMs).finally(() => {
+    const sent = sendCancelRequest(host, port, key, timeoutMs, this.owner.stream).finally(() => {
       this.#cancelling = null;
     });
     this.#cancelling = sent;

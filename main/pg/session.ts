@@ -8,6 +8,7 @@ import type {
   SessionSettings,
 } from '../../machines/connection.types.ts';
 import { TuskError } from '../../machines/errors.ts';
+import type { SocketFactory } from './cancel.ts';
 import { clientClass, clientConfig, type TuskClient } from './client.ts';
 import { closeClients, destroyAll, type SessionResources } from './close.ts';
 import { type MapOptions, notConnected, toTuskError } from './errors.ts';
@@ -55,13 +56,21 @@ export class PgSession {
   /** Decided by the first physical connection: true behind a pooler. */
   #viaPooler: boolean | undefined;
   readonly #enforces: boolean;
+  /** Through an SSH tunnel: every socket (pooled clients, cancel requests) is one of its channels. */
+  readonly stream: SocketFactory | undefined;
 
-  constructor(connectionId: string, config: ConnectionConfig, password: string | undefined) {
+  constructor(
+    connectionId: string,
+    config: ConnectionConfig,
+    password: string | undefined,
+    options: { stream?: SocketFactory } = {},
+  ) {
     this.connectionId = connectionId;
     this.config = config;
     this.#password = password;
     const expected = expectedSettings(config.options);
     this.#enforces = enforcesAnything(expected);
+    this.stream = options.stream;
     this.#Client = clientClass({
       expected,
       connectTimeoutMs: this.#timeoutMs,
@@ -226,13 +235,18 @@ export class PgSession {
   }
 
   #clientConfig(ssl: TlsPlan['ssl']): pg.ClientConfig {
-    return clientConfig(this.config, ssl, () => {
-      if (this.#password !== undefined) return this.#password;
-      throw new TuskError({
-        kind: 'AuthFailed',
-        message: `The server asked for a password, but none is set for "${this.config.name}"`,
-      });
-    });
+    return clientConfig(
+      this.config,
+      ssl,
+      () => {
+        if (this.#password !== undefined) return this.#password;
+        throw new TuskError({
+          kind: 'AuthFailed',
+          message: `The server asked for a password, but none is set for "${this.config.name}"`,
+        });
+      },
+      this.stream,
+    );
   }
 
   async #connectControl(ssl: TlsPlan['ssl']): Promise<TuskClient> {
@@ -384,7 +398,7 @@ export class PgSession {
     this.#state = 'closed';
     this.#alarm.silence();
     this.#password = undefined;
-    const target = { host: this.config.host, port: this.config.port };
+    const target = { host: this.config.host, port: this.config.port, stream: this.stream };
     this.#closing = closeClients(this.#res, target, polite ? this.#timeoutMs : 0);
     return this.#closing;
   }

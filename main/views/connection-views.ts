@@ -2,6 +2,7 @@ import type { AnyActorRef, InspectionEvent, SnapshotFrom, Subscription } from 'x
 import type { ConnectionStatus } from '../../machines/config.ts';
 import type { ConnectionMachine } from '../../machines/connection.machine.ts';
 import type { ConnectionActorRef } from '../../machines/manager.machine.ts';
+import { tunnelView } from '../../machines/tunnel.machine.ts';
 import {
   type ConnectionView,
   type SessionView,
@@ -169,6 +170,8 @@ export function createConnectionViews(
       sessions: options.sessionsOf?.(entry.id) ?? [],
       demo: options.isDemo?.(entry.id) ?? false,
     };
+    const tunnel = tunnelView(snapshot.children.tunnel);
+    if (tunnel) next.tunnel = tunnel;
     return entry.view && sameView(entry.view, next) ? entry.view : next;
   };
 
@@ -226,6 +229,7 @@ function sameView(a: ConnectionView, b: ConnectionView): boolean {
     a.pool === b.pool &&
     a.transitions === b.transitions &&
     a.demo === b.demo &&
+    JSON.stringify(a.tunnel) === JSON.stringify(b.tunnel) &&
     JSON.stringify(a.sessions) === JSON.stringify(b.sessions)
   );
 }

@@ -2,6 +2,10 @@ import type { TestConnectionResult, TestStageName } from '../../machines/diagnos
 import { formatMs } from '../lib/format.ts';
 
 const stageText: Record<TestStageName, string> = {
+  'ssh-tcp': 'SSH connection',
+  'ssh-handshake': 'SSH host key',
+  'ssh-auth': 'SSH authentication',
+  forward: 'Forward to the database',
   dns: 'DNS',
   tcp: 'TCP',
   tls: 'TLS',

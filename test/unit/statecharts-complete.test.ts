@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { connectionMachine } from '../../machines/connection.machine.ts';
 import { managerMachine } from '../../machines/manager.machine.ts';
+import { tunnelMachine } from '../../machines/tunnel.machine.ts';
 import { toMermaid } from '../../scripts/statecharts.ts';
 import { expectEveryStateDrawn, expectEveryTransitionDrawn } from './chart-coverage.ts';
 import { allStates, allTransitions, parseStateDiagram } from './state-diagram.ts';
@@ -8,6 +9,7 @@ import { allStates, allTransitions, parseStateDiagram } from './state-diagram.ts
 describe.each([
   ['connection', connectionMachine],
   ['manager', managerMachine],
+  ['tunnel', tunnelMachine],
 ] as const)('the generated %s chart', (_, machine) => {
   const mermaid = toMermaid(machine);
 

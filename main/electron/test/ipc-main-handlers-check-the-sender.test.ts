@@ -58,6 +58,14 @@ it('registers tusk:<command> for every command of the contract, and every handle
   expect(await call('test_connection', { config })).toMatchObject({ success: true });
   expect(await call('connect', { config })).toMatchObject({ id: config.id, currentUser: role });
   expect(await call('get_connection_status', { connectionId: config.id })).toBe('connected');
+  // Host keys are an SSH tunnel's (main/ssh/test has the real accept); without one, refused.
+  called.add('accept_host_key');
+  expect(
+    await ipcMain.handlers.get(channelOf('accept_host_key'))!(own, {
+      connectionId: config.id,
+      fingerprint: `SHA256:${'A'.repeat(43)}`,
+    }),
+  ).toMatchObject({ ok: false, error: { kind: 'InvalidInput', field: 'connectionId' } });
   // A keepalive ping now; the connection stays connected.
   expect(await call('wake', { connectionId: config.id })).toBeNull();
   expect(await call('query', { connectionId: config.id, sql: 'select 2 as two' })).toMatchObject({

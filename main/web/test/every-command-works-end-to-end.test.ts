@@ -77,6 +77,14 @@ it('every command of the table, over the WebSocket, against the real server', as
     port: server.port,
   });
   expect(await call('get_connection_status', { connectionId: config.id })).toBe('connected');
+  // Host keys are an SSH tunnel's (main/ssh/test has the real accept); without one, refused.
+  used.add('accept_host_key');
+  expect(
+    await client.request('accept_host_key', {
+      connectionId: config.id,
+      fingerprint: `SHA256:${'A'.repeat(43)}`,
+    }),
+  ).toMatchObject({ ok: false, error: { kind: 'InvalidInput', field: 'connectionId' } });
   // A keepalive ping now; the connection stays connected.
   expect(await call('wake', { connectionId: config.id })).toBeNull();
   const result = (await call('query', {

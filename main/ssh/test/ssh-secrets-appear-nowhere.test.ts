@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import { expect, it, vi } from 'vitest';
+import type { InspectionEvent } from 'xstate';
+import { tunnelView } from '../../../machines/tunnel.machine.ts';
+import type { ConnectionService } from '../../service.ts';
+import { recordStatuses, rejection, startService, untilStatuses } from '../../test/helpers.ts';
+import { tunnelConfig, tunnelWorld } from './helpers.ts';
+
+const world = tunnelWorld();
+const WRONG = `Tusk-SSH-WRONG-${randomUUID()}`;
+
+/** Every actor's snapshot and persisted snapshot (the tunnels' too), and each tunnel's view. */
+function snapshotsOf(service: ConnectionService): string[] {
+  const { manager } = service;
+  const texts = [
+    JSON.stringify(manager.getSnapshot()),
+    JSON.stringify(manager.getPersistedSnapshot()),
+  ];
+  for (const child of Object.values(manager.getSnapshot().children)) {
+    if (!child) continue;
+    texts.push(JSON.stringify(child.getSnapshot()), JSON.stringify(child.getPersistedSnapshot()));
+    type Ref = { getSnapshot(): unknown; getPersistedSnapshot(): unknown };
+    const { children } = child.getSnapshot() as unknown as { children: Record<string, Ref> };
+    const ref = children.tunnel;
+    if (ref) {
+      texts.push(JSON.stringify(ref.getSnapshot()), JSON.stringify(ref.getPersistedSnapshot()));
+      texts.push(JSON.stringify(tunnelView(ref)));
+    }
+  }
+  return texts;
+}
+
+const errorTexts = (error: unknown) => {
+  const e = error as Error;
+  return [e.message, JSON.stringify(e), String(e.stack), inspect(e, { depth: 10 })];
+};
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return Promise.all(
+    entries.filter((e) => e.isFile()).map((e) => readFile(join(e.parentPath, e.name), 'utf8')),
+  );
+}
+
+it('the SSH password and key passphrase are in the keyring and nowhere else', async () => {
+  const PASSWORD = world.sshd.password;
+  const PASSPHRASE = world.sshd.keys.passphrase;
+  const seen: { where: string; text: string }[] = [];
+  const record = (where: string, texts: string[]) => {
+    for (const text of texts) seen.push({ where, text });
+  };
+  const inspected: string[] = [];
+  const { service, dataDir, credentials } = await startService({
+    inspect: (event: InspectionEvent) => inspected.push(JSON.stringify(event)),
+    ssh: { userKnownHostsFile: world.noKnownHosts },
+  });
+  const logged = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) =>
+    vi.spyOn(console, m),
+  );
+  service.onStatus((event) => {
+    record(`status event ${event.status}`, [JSON.stringify(event)]);
+    record(`snapshots at ${event.status}`, snapshotsOf(service));
+  });
+
+  const byPassword = tunnelConfig(world, { auth: 'password' });
+  await service.saveConnection(byPassword, world.server.password, { sshPassword: PASSWORD });
+  expect(await credentials.getSecret(byPassword.id, 'ssh-password')).toBe(PASSWORD);
+  // Unknown host key first, then accepted.
+  const unknown = await rejection(service.connect(byPassword));
+  record('unknown host key', errorTexts(unknown));
+  await service.acceptHostKey(byPassword.id, unknown.fingerprint);
+  await service.connect(byPassword);
+  record('connected', snapshotsOf(service));
+  // A killed SSH session: reconnecting, connected again.
+  const statuses = recordStatuses(service);
+  await world.sshd.killSessions();
+  await untilStatuses(statuses, byPassword.id, ['reconnecting', 'connected']);
+  record('reconnected', snapshotsOf(service));
+
+  const byKey = tunnelConfig(world, { auth: 'key', keyPath: world.sshd.keys.openssh });
+  await service.saveConnection(byKey, world.server.password, { sshPassphrase: PASSPHRASE });
+  await service.connect(byKey);
+  record('connected by key', snapshotsOf(service));
+
+  // Failures, each with a secret given to that one connect.
+  const wrongPassword = tunnelConfig(world, { auth: 'password' });
+  record(
+    'wrong SSH password',
+    errorTexts(
+      await rejection(
+        service.connect(wrongPassword, { password: world.server.password, sshPassword: WRONG }),
+      ),
+    ),
+  );
+  const wrongPassphrase = tunnelConfig(world, { auth: 'key', keyPath: world.sshd.keys.pem });
+  record(
+    'wrong passphrase',
+    errorTexts(
+      await rejection(
+        service.connect(wrongPassphrase, { password: world.server.password, sshPassphrase: WRONG }),
+      ),
+    ),
+  );
+  record('snapshots after failures', snapshotsOf(service));
+  await service.disconnect(byPassword.id);
+  await service.disconnect(byKey.id);
+  record('disconnected', snapshotsOf(service));
+
+  record('inspection events', inspected);
+  record('data directory', await filesUnder(dataDir));
+  record(
+    'console',
+    logged.flatMap((spy) => spy.mock.calls.map((args) => inspect(args, { depth: 10 }))),
+  );
+
+  expect(seen.length).toBeGreaterThan(30);
+  const leaks = seen.filter(
+    ({ text }) => text.includes(PASSWORD) || text.includes(PASSPHRASE) || text.includes(WRONG),
+  );
+  expect(leaks.map((l) => `${l.where}: ${l.text.slice(0, 300)}`)).toEqual([]);
+
+  await service.deleteConnection(byPassword.id);
+  await service.deleteConnection(byKey.id);
+  expect(await credentials.getSecret(byPassword.id, 'ssh-password')).toBeNull();
+  expect(await credentials.getSecret(byKey.id, 'ssh-passphrase')).toBeNull();
+});
