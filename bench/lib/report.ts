@@ -92,3 +92,71 @@ export function renderReport(machine: MachineInfo, results: BenchResult[], quick
     .replace(/\n{3,}/g, '\n\n')
     .trimEnd()}\n`;
 }
+
+interface ParsedReport {
+  /** Everything before the summary's rows, the summary's heading and table head included. */
+  head: string[];
+  date: string;
+  command: string;
+  /** Summary rows by benchmark title, in order. */
+  rows: Map<string, string[]>;
+  /** Each benchmark's section (from its `## ` heading), by title. */
+  sections: Map<string, string[]>;
+}
+
+function parseReport(text: string): ParsedReport {
+  const report: ParsedReport = {
+    head: [],
+    date: '',
+    command: '',
+    rows: new Map(),
+    sections: new Map(),
+  };
+  let section: string | null = null;
+  for (const line of text.trimEnd().split('\n')) {
+    if (line.startsWith('## ')) section = line.slice(3);
+    if (section === null || (section === 'Summary' && !/^\| \d/.test(line))) {
+      // The blank line after the table; the merge writes its own.
+      if (section === 'Summary' && report.rows.size > 0) continue;
+      report.head.push(line);
+      report.date = /^\| Date \| (.*) \|$/.exec(line)?.[1] ?? report.date;
+      report.command = /^\| Command \| (.*) \|$/.exec(line)?.[1] ?? report.command;
+    } else if (section === 'Summary') {
+      const title = line.split(' | ')[0]!.slice(2);
+      report.rows.set(title, [...(report.rows.get(title) ?? []), line]);
+    } else {
+      report.sections.set(section, [...(report.sections.get(section) ?? []), line]);
+    }
+  }
+  return report;
+}
+
+/**
+ * A run of some benchmarks only (`--only`) keeps the other benchmarks' summary rows and
+ * sections from the previous report, marked with that report's date, in benchmark order.
+ */
+export function mergeReport(previous: string, fresh: string): string {
+  const old = parseReport(previous);
+  const now = parseReport(fresh);
+  const kept = [...old.sections.keys()].filter((title) => !now.sections.has(title));
+  const order = (a: string, b: string) => Number.parseFloat(a) - Number.parseFloat(b);
+  const titles = [...new Set([...now.sections.keys(), ...kept])].sort(order);
+  const pick = <T>(title: string, a: Map<string, T[]>, b: Map<string, T[]>) =>
+    a.get(title) ?? b.get(title) ?? [];
+  const lines = [
+    ...now.head,
+    ...titles.flatMap((title) => pick(title, now.rows, old.rows)),
+    '',
+    ...(kept.length > 0
+      ? [
+          `Kept from the earlier run of ${old.date} (${old.command}), not run this time: ${kept.sort(order).join('; ')}.`,
+          '',
+        ]
+      : []),
+    ...titles.flatMap((title) => pick(title, now.sections, old.sections)),
+  ];
+  return `${lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
+}
