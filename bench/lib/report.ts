@@ -138,9 +138,12 @@ function parseReport(text: string): ParsedReport {
 export function mergeReport(previous: string, fresh: string): string {
   const old = parseReport(previous);
   const now = parseReport(fresh);
-  const kept = [...old.sections.keys()].filter((title) => !now.sections.has(title));
+  // A benchmark is known by its number: its title may change between runs.
+  const numberOf = (title: string) => /^\d+\./.exec(title)?.[0] ?? title;
+  const ran = new Set([...now.sections.keys()].map(numberOf));
+  const kept = [...old.sections.keys()].filter((title) => !ran.has(numberOf(title)));
   const order = (a: string, b: string) => Number.parseFloat(a) - Number.parseFloat(b);
-  const titles = [...new Set([...now.sections.keys(), ...kept])].sort(order);
+  const titles = [...now.sections.keys(), ...kept].sort(order);
   const pick = <T>(title: string, a: Map<string, T[]>, b: Map<string, T[]>) =>
     a.get(title) ?? b.get(title) ?? [];
   const lines = [
