@@ -1,3 +1,4 @@
+import { createFaultProxy } from '../test/harness/fault-proxy.ts';
 import { createLatencyLink } from '../test/harness/latency-link.ts';
 import { startPostgres } from '../test/harness/postgres.ts';
 import { makeTlsFixtures } from '../test/harness/tls.ts';
@@ -5,28 +6,15 @@ import { defineBenchmark } from './lib/bench.ts';
 import { SQL, terminate, untilGone, untilSuccess } from './lib/kill.ts';
 import {
   bareConnect,
+  blackholesOnLink,
+  type KillRun,
   type LinkRun,
-  pairedRatio,
   queryRound,
   serviceConnect,
   timedOnLink,
 } from './lib/link.ts';
-import { linkNotes } from './lib/link-notes.ts';
-import type { Table, Verdict } from './lib/report.ts';
+import { BLACKHOLE, DELAY_MS, linkReport, QUIET } from './lib/link-report.ts';
 import { barePool, benchConfig, delay, openService, progress } from './lib/setup.ts';
-import { fmt, median, sum } from './lib/stats.ts';
-
-const DELAY_MS = 25;
-const RTT = 2 * DELAY_MS;
-const RATIO_TARGET = 1.25;
-const OVERHEAD_TARGET = 1.03;
-// No keepalive ping may fall into a measured window and add a round trip to it.
-const QUIET = { keepaliveIntervalSec: 3600 };
-
-type KillRun = LinkRun & { failures: string[] };
-
-const rtt = (ms: number) => fmt(ms / RTT, 1);
-const ci = (r: { lo: number; hi: number }) => `${fmt(r.lo, 2)}–${fmt(r.hi, 2)}`;
 
 export default defineBenchmark({
   name: 'link',
@@ -43,6 +31,13 @@ export default defineBenchmark({
     const ownLink = await createLatencyLink({
       targetHost: own.host,
       targetPort: own.port,
+      delayMs: DELAY_MS,
+    });
+    // For the blackholes: service → a link of its own → the fault proxy → the server.
+    const proxy = await createFaultProxy({ targetHost: server.host, targetPort: server.port });
+    const faultLink = await createLatencyLink({
+      targetHost: proxy.host,
+      targetPort: proxy.port,
       delayMs: DELAY_MS,
     });
     const viaLink = { ...server, host: link.host, port: link.port };
@@ -155,7 +150,21 @@ export default defineBenchmark({
       }
       progress('query overhead on the link');
 
-      return report({ connects, kills, restarts, overhead, quick });
+      const blackholeCfg = benchConfig(
+        { ...server, host: faultLink.host, port: faultLink.port },
+        'bench-link-blackhole',
+        BLACKHOLE,
+      );
+      const blackholes = await blackholesOnLink(
+        service,
+        blackholeCfg,
+        server.password,
+        proxy,
+        quick ? 3 : 8,
+      );
+      progress(`blackholes: ${blackholes.length}`);
+
+      return linkReport({ connects, kills, restarts, overhead, blackholes });
     } finally {
       await pool.end();
       await pool9.end();
@@ -163,201 +172,11 @@ export default defineBenchmark({
       await close();
       await link.close();
       await ownLink.close();
+      await faultLink.close();
+      await proxy.close();
       await server.dispose();
       await own.dispose();
       await tls.dispose();
     }
   },
 });
-
-function report(r: {
-  connects: { mode: string; bare: LinkRun[]; service: LinkRun[] }[];
-  kills: { service: KillRun[]; bare: KillRun[] };
-  restarts: { service: number; bare: number; serviceFailed: number; bareFailed: number }[];
-  overhead: { c: number; perRound: number; walls: Record<string, number[]> }[];
-  quick: boolean;
-}) {
-  const m = (runs: LinkRun[], k: 'ms' | 'connectMs' | 'turns' | 'connectTurns' | 'connections') =>
-    median(runs.map((x) => x[k] ?? Number.NaN));
-  const verdicts: Verdict[] = [];
-  const connectRows: Table['rows'] = [];
-  for (const { mode, bare, service } of r.connects) {
-    const floor = m(bare, 'ms');
-    const ours = m(service, 'connectMs');
-    connectRows.push(
-      [
-        mode,
-        'bare pg.Client: connect',
-        fmt(m(bare, 'connectMs'), 0),
-        rtt(m(bare, 'connectMs')),
-        m(bare, 'connectTurns'),
-        m(bare, 'connections'),
-      ],
-      [
-        mode,
-        'bare pg.Client: connect + SELECT 1 (the floor)',
-        fmt(floor, 0),
-        rtt(floor),
-        m(bare, 'turns'),
-        m(bare, 'connections'),
-      ],
-      [
-        mode,
-        'service: connect() to connected',
-        fmt(ours, 0),
-        rtt(ours),
-        m(service, 'connectTurns'),
-        m(service, 'connections'),
-      ],
-      [
-        mode,
-        'service: connect() + first query',
-        fmt(m(service, 'ms'), 0),
-        rtt(m(service, 'ms')),
-        m(service, 'turns'),
-        m(service, 'connections'),
-      ],
-    );
-    const over = (ours - floor) / RTT;
-    verdicts.push({
-      target: `connect() to connected over a ${DELAY_MS} ms one-way link, ${mode}: ≤ the bare client's connect + one query, plus 1 RTT`,
-      met: ours <= floor + RTT,
-      detail: `${fmt(ours, 0)} ms = ${rtt(ours)} RTT (${m(service, 'connectTurns')} round trips counted, ${m(service, 'connections')} connections) against ${fmt(floor, 0)} ms = ${rtt(floor)} RTT (${m(bare, 'turns')} round trips) + 1 RTT${ours <= floor + RTT ? '' : `: over by ${fmt(over - 1, 1)} RTT`}`,
-    });
-  }
-
-  const kill = pairedRatio(
-    r.kills.service.map((x) => x.ms),
-    r.kills.bare.map((x) => x.ms),
-  );
-  const killRow = (label: string, runs: KillRun[]) => [
-    label,
-    fmt(m(runs, 'ms'), 0),
-    rtt(m(runs, 'ms')),
-    m(runs, 'turns'),
-    m(runs, 'connections'),
-    sum(runs.map((x) => x.failures.length)),
-  ];
-  verdicts.push({
-    target: `first successful query after pg_terminate_backend on the ${DELAY_MS} ms link ≤ ${RATIO_TARGET}× the bare pool's`,
-    met: kill.ratio <= RATIO_TARGET,
-    detail: `${fmt(m(r.kills.service, 'ms'), 0)} ms vs ${fmt(m(r.kills.bare, 'ms'), 0)} ms: ${fmt(kill.ratio, 2)}× (95 % CI ${ci(kill)}); ${m(r.kills.service, 'turns')} round trips counted against ${m(r.kills.bare, 'turns')}`,
-  });
-
-  const restart = pairedRatio(
-    r.restarts.map((x) => x.service),
-    r.restarts.map((x) => x.bare),
-  );
-  verdicts.push({
-    target: `reconnect after a server restart on the ${DELAY_MS} ms link, once the server accepts again: ≤ ${RATIO_TARGET}× the bare pool's`,
-    met: restart.ratio <= RATIO_TARGET,
-    detail: `${fmt(median(r.restarts.map((x) => x.service)), 0)} ms vs ${fmt(median(r.restarts.map((x) => x.bare)), 0)} ms: ${fmt(restart.ratio, 2)}× (95 % CI ${ci(restart)}, ${restart.n} restarts)`,
-  });
-
-  const overheadRows: Table['rows'] = [];
-  for (const { c, perRound, walls } of r.overhead) {
-    for (const against of ['bare', 'bare9'] as const) {
-      const ratio = pairedRatio(walls.service!, walls[against]!);
-      overheadRows.push([
-        c,
-        against === 'bare' ? 'service / bare pg.Pool (max 10)' : 'service / bare pg.Pool (max 9)',
-        `${walls.service!.length} × ${perRound}`,
-        fmt((median(walls.service!) / perRound) * c, 1),
-        fmt((median(walls[against]!) / perRound) * c, 1),
-        fmt(ratio.ratio, 3),
-        ci(ratio),
-        against === 'bare' ? `≤ ${OVERHEAD_TARGET}` : '(comparison)',
-      ]);
-      if (against === 'bare') {
-        verdicts.push({
-          target: `query overhead on the ${DELAY_MS} ms link, concurrency ${c}: ≤ ${OVERHEAD_TARGET}× a bare pool`,
-          met: ratio.ratio <= OVERHEAD_TARGET,
-          detail: `${fmt(ratio.ratio, 3)} (95 % CI ${ci(ratio)})`,
-        });
-      }
-    }
-  }
-
-  const tables: Table[] = [
-    {
-      caption: `Connect on the link (${DELAY_MS} ms each way, RTT ${RTT} ms; medians over ${r.connects[0]!.bare.length} runs per side, interleaved):`,
-      columns: ['transport', 'what', 'ms', 'RTT', 'round trips counted', 'connections opened'],
-      rows: connectRows,
-    },
-    {
-      caption: `First successful query after pg_terminate_backend, from sending the terminate (medians over ${r.kills.service.length} runs per side):`,
-      columns: [
-        'side',
-        'ms',
-        'RTT',
-        'round trips counted',
-        'connections opened',
-        'failed queries (all runs)',
-      ],
-      rows: [
-        killRow('service', r.kills.service),
-        killRow('bare pg.Pool (max 10)', r.kills.bare),
-        ['service / bare', `**${fmt(kill.ratio, 2)}×**`, `95 % CI ${ci(kill)}`, '', '', ''],
-      ],
-    },
-    {
-      caption: 'Server restart behind the link: from the moment the server accepts again, ms:',
-      columns: [
-        'run',
-        'service first query',
-        'RTT',
-        'service failed',
-        'bare pool first query',
-        'RTT',
-        'bare failed',
-      ],
-      rows: r.restarts.map((x, i) => [
-        i + 1,
-        fmt(x.service, 0),
-        rtt(x.service),
-        x.serviceFailed,
-        fmt(x.bare, 0),
-        rtt(x.bare),
-        x.bareFailed,
-      ]),
-    },
-    {
-      caption:
-        'Query overhead on the link (`SELECT 1`; ms per query per worker, per-pair wall-time ratio):',
-      columns: [
-        'concurrency',
-        'ratio',
-        'rounds × queries',
-        'service ms',
-        'bare ms',
-        'median ratio',
-        '95 % CI',
-        'target',
-      ],
-      rows: overheadRows,
-    },
-  ];
-  return {
-    method: [
-      `Everything here crosses a latency link (test/harness/latency-link.ts): a TCP proxy that`,
-      `delivers every chunk ${DELAY_MS} ms after it arrived, each way, in order, and holds a new`,
-      `connection's first bytes for one RTT as the TCP handshake would. It counts round trips (a`,
-      'turn from client → server traffic to server → client traffic, over every connection; a TCP',
-      'handshake is one) and names the protocol messages of each, so the tables give counted round',
-      `trips beside the time divided by the RTT (${RTT} ms). The floor is a bare \`pg.Client\``,
-      '(same client options, same TLS options) connecting and running `SELECT 1`. Bare and service',
-      'runs alternate. The terminate and the restart use the server directly, not the link; the',
-      'restart uses a server of its own behind a link of its own, and both sides query in a loop',
-      `from the moment it is up again. keepaliveIntervalSec is 3600 so that no ping lands in a`,
-      'measured window.',
-    ].join(' '),
-    tables,
-    verdicts,
-    notes: linkNotes({
-      rtt: RTT,
-      connects: r.connects,
-      kill: r.kills,
-      verdicts,
-    }),
-  };
-}

@@ -72,7 +72,7 @@ export function linkNotes(r: {
     if (trace) notes.push(block(`Round-trip trace: ${label} (first run):`, trace));
   }
   notes.push(
-    `<sub>RTT ${r.rtt} ms. A trace line lists what went up, then what came down, in one round trip; #n numbers the connections in the order they appeared.</sub>`,
+    `<sub>RTT ${r.rtt} ms. A trace line lists what went up, then what came down, in one round trip; #n numbers the connections in the order they appeared. Inside TLS the link sees record types only; the messages are those of the plain trace, in the same round trips.</sub>`,
   );
   return notes;
 }

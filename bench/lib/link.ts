@@ -4,9 +4,11 @@ import type { ConnectionConfig } from '../../machines/config.ts';
 import { clientConfig } from '../../main/pg/client.ts';
 import { tlsPlan } from '../../main/pg/tls.ts';
 import type { ConnectionService } from '../../main/service.ts';
+import type { FaultProxy } from '../../test/harness/fault-proxy.ts';
 import type { LatencyLink } from '../../test/harness/latency-link.ts';
 import { SQL } from './kill.ts';
-import { median, medianCI } from './stats.ts';
+import { delay, statusClock } from './setup.ts';
+import { median, medianCI, seededRandom } from './stats.ts';
 
 /** One timed operation on the link: its time, its time in RTTs, its counted round trips. */
 export interface LinkRun {
@@ -19,6 +21,8 @@ export interface LinkRun {
   connections: number;
   trace: string[];
 }
+
+export type KillRun = LinkRun & { failures: string[] };
 
 /** A bare pg.Client: TCP, [TLS], startup and SCRAM, then one query. The floor. */
 export async function bareConnect(
@@ -112,4 +116,41 @@ export async function queryRound(
   const t0 = performance.now();
   await Promise.all(Array.from({ length: concurrency }, worker));
   return performance.now() - t0;
+}
+
+/**
+ * Blackholes on the link: the service → latency link → fault proxy → server; at a random
+ * moment of the keepalive cycle the proxy drops every byte; the time runs until the service
+ * reports `reconnecting`. Then the proxy passes again and the service reconnects.
+ */
+export async function blackholesOnLink(
+  service: ConnectionService,
+  config: ConnectionConfig,
+  password: string,
+  proxy: FaultProxy,
+  reps: number,
+): Promise<number[]> {
+  const clock = statusClock(service);
+  const random = seededRandom(20_261_201);
+  const keepaliveMs = config.options.keepaliveIntervalSec * 1000;
+  const detections: number[] = [];
+  try {
+    await service.connect(config, { password });
+    for (let i = 0; i < reps; i++) {
+      await delay(200 + random() * keepaliveMs);
+      if ((await service.getConnectionStatus(config.id)) !== 'connected') {
+        throw new Error('not connected before the blackhole');
+      }
+      const t0 = performance.now();
+      await proxy.setMode('blackhole');
+      const left = await clock.first(config.id, 'reconnecting', t0, 30_000);
+      detections.push(left - t0);
+      await proxy.setMode('pass');
+      await clock.first(config.id, 'connected', left, 30_000);
+    }
+    await service.disconnect(config.id);
+    return detections;
+  } finally {
+    clock.stop();
+  }
 }
