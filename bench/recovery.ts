@@ -286,6 +286,15 @@ function recoveryNotes(r: {
       'refused while the server was down doubled the wait (100 ms, 200 ms, …, with full jitter), so it',
       'comes back up to one such wait after the server does, while the bare loop tries again at once',
       'and would go on hammering a server that stays down.',
+      ...(r.verdicts[1]?.met
+        ? []
+        : [
+            `**Why the restart target is missed**: that wait (0 to the last doubled delay, at random)`,
+            'comes first, and then the attempt runs the whole connect path (two connections one after',
+            'the other, SHOW, server info: 12 round trips where the bare pool needs 5, bench/link.ts).',
+            'The second part is what the connect-path plan removes; the first is the price of not',
+            "hammering a server that is down, and is bounded by the backoff's cap, not by the server.",
+          ]),
     ].join(' '),
   ];
   if (!r.verdicts[0]?.met) {

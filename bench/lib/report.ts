@@ -102,7 +102,13 @@ interface ParsedReport {
   rows: Map<string, string[]>;
   /** Each benchmark's section (from its `## ` heading), by title. */
   sections: Map<string, string[]>;
+  /** The run each section kept from an earlier report came from: "date (command)". */
+  origins: Map<string, string>;
 }
+
+const STAMP = /^<sub>From the run of (.*)\.<\/sub>$/;
+/** The first merged reports named the kept sections' run in the summary only. */
+const KEPT = /^Kept from the earlier run of (.*), not run this time: (.*)\.$/;
 
 function parseReport(text: string): ParsedReport {
   const report: ParsedReport = {
@@ -111,13 +117,18 @@ function parseReport(text: string): ParsedReport {
     command: '',
     rows: new Map(),
     sections: new Map(),
+    origins: new Map(),
   };
   let section: string | null = null;
   for (const line of text.trimEnd().split('\n')) {
     if (line.startsWith('## ')) section = line.slice(3);
     if (section === null || (section === 'Summary' && !/^\| \d/.test(line))) {
       // The blank line after the table; the merge writes its own.
-      if (section === 'Summary' && report.rows.size > 0) continue;
+      if (section === 'Summary' && report.rows.size > 0) {
+        const [, run, titles] = KEPT.exec(line) ?? [];
+        for (const title of titles?.split('; ') ?? []) report.origins.set(title, run!);
+        continue;
+      }
       report.head.push(line);
       report.date = /^\| Date \| (.*) \|$/.exec(line)?.[1] ?? report.date;
       report.command = /^\| Command \| (.*) \|$/.exec(line)?.[1] ?? report.command;
@@ -126,6 +137,8 @@ function parseReport(text: string): ParsedReport {
       report.rows.set(title, [...(report.rows.get(title) ?? []), line]);
     } else {
       report.sections.set(section, [...(report.sections.get(section) ?? []), line]);
+      const origin = STAMP.exec(line)?.[1];
+      if (origin) report.origins.set(section, origin);
     }
   }
   return report;
@@ -146,17 +159,28 @@ export function mergeReport(previous: string, fresh: string): string {
   const titles = [...now.sections.keys(), ...kept].sort(order);
   const pick = <T>(title: string, a: Map<string, T[]>, b: Map<string, T[]>) =>
     a.get(title) ?? b.get(title) ?? [];
+  const origin = (title: string) => old.origins.get(title) ?? `${old.date} (${old.command})`;
+  // A kept section says which run it comes from, once.
+  const stamped = (title: string) => {
+    const lines = old.sections.get(title) ?? [];
+    return lines.some((l) => STAMP.test(l))
+      ? lines
+      : [...lines, '', `<sub>From the run of ${origin(title)}.</sub>`, ''];
+  };
   const lines = [
     ...now.head,
     ...titles.flatMap((title) => pick(title, now.rows, old.rows)),
     '',
     ...(kept.length > 0
       ? [
-          `Kept from the earlier run of ${old.date} (${old.command}), not run this time: ${kept.sort(order).join('; ')}.`,
+          `Not run this time, kept from earlier runs: ${kept
+            .sort(order)
+            .map((title) => `${title} (${origin(title)})`)
+            .join('; ')}.`,
           '',
         ]
       : []),
-    ...titles.flatMap((title) => pick(title, now.sections, old.sections)),
+    ...titles.flatMap((title) => now.sections.get(title) ?? stamped(title)),
   ];
   return `${lines
     .join('\n')
