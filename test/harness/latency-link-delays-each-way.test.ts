@@ -11,14 +11,14 @@ afterEach(async () => {
   await new Promise((resolve) => (echo ? echo.close(resolve) : resolve(undefined)));
 });
 
-async function echoLink() {
+async function echoLink(delayMs = DELAY_MS) {
   echo = net.createServer((socket) => {
     socket.setNoDelay(true);
     socket.pipe(socket);
   });
   await new Promise<void>((resolve) => echo!.listen(0, '127.0.0.1', resolve));
   const { port } = echo.address() as AddressInfo;
-  link = await createLatencyLink({ targetHost: '127.0.0.1', targetPort: port, delayMs: DELAY_MS });
+  link = await createLatencyLink({ targetHost: '127.0.0.1', targetPort: port, delayMs });
   const socket = net.connect({ host: link.host, port: link.port, noDelay: true });
   await new Promise((resolve) => socket.once('connect', resolve));
   return { link, socket };
@@ -63,7 +63,9 @@ test('each ping-pong takes at least the round trip, and each counts as one turn'
 });
 
 test('a burst of chunks arrives whole and in order, and is one round trip', async () => {
-  const { link, socket } = await echoLink();
+  // Long enough that the whole burst is written before the first echo can come back, even on
+  // a loaded machine.
+  const { link, socket } = await echoLink(200);
   await new Promise((resolve) => setTimeout(resolve, link.rttMs + 5));
   link.reset();
   const sent: Buffer[] = [];

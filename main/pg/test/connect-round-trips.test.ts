@@ -15,6 +15,8 @@ import { configFor } from './fixtures.ts';
  * bounds; when a change brings them down, lower the bound with it.
  */
 const CONNECT_ROUND_TRIPS = 12;
+/** Each of the two connections adds SSLRequest → 'S' and the TLS 1.3 handshake. */
+const CONNECT_TLS_ROUND_TRIPS = 16;
 const CONNECT_CONNECTIONS = 2;
 const AFTER_TERMINATE_ROUND_TRIPS = 13;
 
@@ -53,6 +55,16 @@ test(`connect() to connected takes at most ${CONNECT_ROUND_TRIPS} round trips, a
   await service.query(config.id, 'SELECT 1');
   expect(link.turns(), report('query')).toBe(1);
   expect(link.connections()).toBe(0);
+});
+
+test(`connect() over TLS (verify-full) takes at most ${CONNECT_TLS_ROUND_TRIPS} round trips`, async () => {
+  const service = await openService();
+  const config = configFor(viaLink, { sslMode: 'verify-full', sslCaCert: server.caFile });
+  link.reset();
+  await service.connect(config, { password: server.password });
+  expect(link.trace()[1]?.up[0]?.messages, 'TLS asked for first').toEqual(['SSLRequest']);
+  expect(link.turns(), report('connect() over TLS')).toBeLessThanOrEqual(CONNECT_TLS_ROUND_TRIPS);
+  expect(link.connections()).toBeLessThanOrEqual(CONNECT_CONNECTIONS);
 });
 
 test(`the first successful query after pg_terminate_backend takes at most ${AFTER_TERMINATE_ROUND_TRIPS} round trips`, async () => {
