@@ -1,5 +1,8 @@
 import net, { type AddressInfo } from 'node:net';
 import { collapse, PgWire } from './pg-wire.ts';
+import { type Flight, type RoundTrip, RoundTripCounter } from './round-trips.ts';
+
+export type { Flight, RoundTrip } from './round-trips.ts';
 
 /**
  * A TCP proxy on 127.0.0.1 that behaves like a long link: every chunk, in each direction, is
@@ -35,9 +38,6 @@ export type LatencyLink = {
   /** Destroys every socket and stops listening. Idempotent. */
   close(): Promise<void>;
 };
-
-export type Flight = { connection: number; messages: string[] };
-export type RoundTrip = { up: Flight[]; down: Flight[] };
 
 type Item = { at: number; chunk: Buffer | 'end' };
 
@@ -106,23 +106,12 @@ export async function createLatencyLink(target: {
   const { delayMs } = target;
   const pairs = new Set<Pair>();
   let accepted = 0;
-  let turns = 0;
   let connections = 0;
-  let lastDirection: 'up' | 'down' | null = null;
-  let trips: RoundTrip[] = [];
+  let counter = new RoundTripCounter(delayMs);
   let closing: Promise<void> | undefined;
 
-  /** Records traffic; a turn from up to down completes a round trip. */
-  const observe = (direction: 'up' | 'down', connection: number, messages: string[]) => {
-    if (direction === 'up' && lastDirection !== 'up') trips.push({ up: [], down: [] });
-    if (direction === 'down' && lastDirection === 'up') turns++;
-    if (direction === 'down' && lastDirection === null) trips.push({ up: [], down: [] });
-    lastDirection = direction;
-    const flights = trips.at(-1)![direction];
-    const flight = flights.find((f) => f.connection === connection);
-    if (flight) flight.messages.push(...messages);
-    else flights.push({ connection, messages: [...messages] });
-  };
+  const observe = (direction: 'up' | 'down', connection: number, messages: string[]) =>
+    counter[direction](connection, messages);
 
   const accept = (client: net.Socket) => {
     const id = ++accepted;
@@ -190,15 +179,13 @@ export async function createLatencyLink(target: {
     port,
     delayMs,
     rttMs: 2 * delayMs,
-    turns: () => turns,
+    turns: () => counter.count,
     connections: () => connections,
-    trace: () => trips.map((t) => ({ up: [...t.up], down: [...t.down] })),
-    formatTrace: () => formatTrace(trips),
+    trace: () => counter.trips(),
+    formatTrace: () => formatTrace(counter.trips()),
     reset() {
-      turns = 0;
       connections = 0;
-      trips = [];
-      lastDirection = null;
+      counter = new RoundTripCounter(delayMs);
     },
     openCount: () => pairs.size,
     close() {
