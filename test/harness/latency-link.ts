@@ -11,12 +11,11 @@ export type { Flight, RoundTrip } from './round-trips.ts';
  * kernel accepts at once, so the proxy reads nothing from a new client for one RTT (the
  * SYN-ACK's way back, as a real client cannot send before it), and only then forwards.
  *
- * It also counts round trips instead of inferring them from time: a round trip is a turn of
- * the traffic from client → server to server → client (over every connection through the
- * link, in the order the proxy saw them), and each TCP handshake is one. Since every chunk
- * sent in one direction before the answer arrives travels in the same flight, parallel
- * connections whose messages go out together share their round trips, as on a real link.
- * The trace names the PostgreSQL messages of each round trip (pg-wire.ts).
+ * It also counts round trips instead of inferring them from time (round-trips.ts): a message
+ * sent up and the answer that comes down for it are one, over every connection through the
+ * link; each TCP handshake is one; and connections whose messages travel together share
+ * their round trips, as on a real link. The trace names the PostgreSQL messages of each round
+ * trip (pg-wire.ts).
  */
 export type LatencyLink = {
   readonly host: '127.0.0.1';
