@@ -59,7 +59,7 @@ export function linkNotes(r: {
   const missed = r.verdicts.filter((v) => !v.met);
   if (missed.length > 0) {
     notes.push(
-      `**Missed here** (${missed.length}): ${missed.map((v) => v.target.replace(/ on the .*link/, '')).join('; ')}. The connect and recovery misses are the serial second connection and the separate SHOW and server-info round trips above; the issue's later session brings them down on top of the connect-path work of the sessions, pgconv and ssh branches. At concurrency 10 on the link the service queries on poolMax − 1 = 9 pooled clients (the control client is the tenth) against the bare pool's 10, so the same number of queries takes about one more wave of round trips; against a bare pool of 9 the ratio is about 1 (table above).`,
+      `**Missed here** (${missed.length}): ${missed.map((v) => v.target.replace(/ on the .*link/, '')).join('; ')}. The connect and recovery misses are the serial second connection and the separate SHOW and server-info round trips above (the traces below); after a restart the service also waits for its backoff timer first (bench/recovery.ts explains why). The issue's later session brings the connect path down on top of the work of the sessions, pgconv and ssh branches; this session only measured it and pinned its round trips (main/pg/test/connect-round-trips.test.ts). At concurrency 10 on the link the service queries on poolMax − 1 = 9 pooled clients (the control client is the tenth) against the bare pool's 10, so the same number of queries takes about one more wave of round trips; against a bare pool of 9 the ratio is about 1 (table above).`,
     );
   }
   for (const [label, runs] of [
