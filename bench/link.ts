@@ -136,8 +136,8 @@ export default defineBenchmark({
       };
       const overhead: { c: number; perRound: number; walls: Record<string, number[]> }[] = [];
       for (const [c, perRound, pairs] of [
-        [1, 10, quick ? 4 : 10],
-        [10, 90, quick ? 3 : 8],
+        [1, 20, quick ? 4 : 16],
+        [10, 90, quick ? 3 : 10],
       ] as const) {
         const walls: Record<string, number[]> = { service: [], bare: [], bare9: [] };
         const names = Object.keys(walls) as (keyof typeof sides)[];

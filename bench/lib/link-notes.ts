@@ -62,6 +62,11 @@ export function linkNotes(r: {
       `**Missed here** (${missed.length}): ${missed.map((v) => v.target.replace(/ on the .*link/, '')).join('; ')}. The connect and recovery misses are the serial second connection and the separate SHOW and server-info round trips above (the traces below); after a restart the service also waits for its backoff timer first (bench/recovery.ts explains why). The issue's later session brings the connect path down on top of the work of the sessions, pgconv and ssh branches; this session only measured it and pinned its round trips (main/pg/test/connect-round-trips.test.ts). At concurrency 10 on the link the service queries on poolMax − 1 = 9 pooled clients (the control client is the tenth) against the bare pool's 10, so the same number of queries takes about one more wave of round trips; against a bare pool of 9 the ratio is about 1 (table above).`,
     );
   }
+  if (missed.some((v) => v.target.includes('concurrency 1:'))) {
+    notes.push(
+      "At concurrency 1 on the link each query is one round trip of about 50 ms, of which the service's own work is some microseconds (section 1 measures it on loopback); the link's timers deliver each chunk up to a millisecond late in each direction, so a few percent either way between rounds of 20 queries is the link's jitter, as the width of the interval shows, not the service.",
+    );
+  }
   for (const [label, runs] of [
     ['bare pg.Client connect + SELECT 1, plain TCP', plain?.bare],
     ['bare pg.Client connect + SELECT 1, TLS', tls?.bare],
