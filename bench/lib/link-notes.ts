@@ -72,6 +72,8 @@ export function linkNotes(r: {
     ['bare pg.Client connect + SELECT 1, TLS', tls?.bare],
     ['service connect() to connected, plain TCP', plain?.service],
     ['service connect() to connected, TLS', tls?.service],
+    ['service, pg_terminate_backend → first successful query', r.kill.service],
+    ['bare pg.Pool, pg_terminate_backend → first successful query', r.kill.bare],
   ] as const) {
     const trace = runs?.[0]?.trace;
     if (trace) notes.push(block(`Round-trip trace: ${label} (first run):`, trace));
