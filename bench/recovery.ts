@@ -9,11 +9,13 @@ import {
   stepRecorder,
   untilSuccess,
 } from './lib/kill.ts';
+import { pairedRatio } from './lib/link.ts';
 import type { Table, Verdict } from './lib/report.ts';
 import { barePool, benchConfig, openService, progress, statusClock } from './lib/setup.ts';
 import { fmt, max, median, sum } from './lib/stats.ts';
 
-const RATIO_TARGET = 1.5;
+// Issue 12's target (it was 1.5× before): within a quarter of what a bare pool needs.
+const RATIO_TARGET = 1.25;
 
 interface Restart {
   down: number;
@@ -168,11 +170,17 @@ export default defineBenchmark({
         const values = runs.service.map((r) => r.steps[key] ?? 0);
         return [label, fmt(median(values), 1), fmt(max(values), 1)];
       });
+      const restartRatio = pairedRatio(col('service'), col('bare'));
       const verdicts: Verdict[] = [
         {
           target: `after pg_terminate_backend, service's median time to the first successful query ≤ ${RATIO_TARGET}× the bare pool's`,
           met: ratio <= RATIO_TARGET,
           detail: `${fmt(m('service', 'queryMs'), 1)} ms vs ${fmt(m('bare', 'queryMs'), 1)} ms: ${fmt(ratio, 2)}×`,
+        },
+        {
+          target: `after a server restart, once it accepts again, service's median time to the first successful query ≤ ${RATIO_TARGET}× the bare pool's`,
+          met: restartRatio.ratio <= RATIO_TARGET,
+          detail: `${fmt(median(col('service')), 0)} ms vs ${fmt(median(col('bare')), 0)} ms: ${fmt(restartRatio.ratio, 2)}× (95 % CI ${fmt(restartRatio.lo, 2)}–${fmt(restartRatio.hi, 2)}, ${restartRatio.n} restarts)`,
         },
         {
           target: 'fewer failed queries than the bare pool',
@@ -274,10 +282,19 @@ function recoveryNotes(r: {
   const neverSent = r.failures.service.filter((f) => f.startsWith('NotConnected')).length;
   const notes: string[] = [
     [
-      'After a restart (no target) the service reconnects when its backoff timer fires: each attempt',
+      'After a restart the service reconnects when its backoff timer fires: each attempt',
       'refused while the server was down doubled the wait (100 ms, 200 ms, …, with full jitter), so it',
       'comes back up to one such wait after the server does, while the bare loop tries again at once',
       'and would go on hammering a server that stays down.',
+      ...(r.verdicts[1]?.met
+        ? []
+        : [
+            `**Why the restart target is missed**: that wait (0 to the last doubled delay, at random)`,
+            'comes first, and then the attempt runs the whole connect path (two connections one after',
+            'the other, SHOW, server info: 12 round trips where the bare pool needs 5, bench/link.ts).',
+            'The second part is what the connect-path plan removes; the first is the price of not',
+            "hammering a server that is down, and is bounded by the backoff's cap, not by the server.",
+          ]),
     ].join(' '),
   ];
   if (!r.verdicts[0]?.met) {
@@ -293,13 +310,13 @@ function recoveryNotes(r: {
         'verified before `connected`; a wrong password costs one authentication attempt, which',
         'main/pg/test/wrong-password-fails-once checks), so it was left alone. Opening both',
         'connections at once on a reconnect whose credentials just worked would bring the step',
-        "close to one connection's time; the whole would still be above 1.5× by SHOW and server info.",
+        "close to one connection's time; the whole would still be above the target by SHOW and server info (bench/link.ts counts the round trips and gives the plan).",
       ].join(' '),
     );
   }
   notes.push(
     [
-      r.verdicts[1]?.met
+      r.verdicts[2]?.met
         ? `**About the failed queries** (${r.failures.service.length} for the service, ${r.failures.bare.length} for the bare pool; met here by chance, see the end):`
         : `**Why there are not fewer failed queries** (${r.failures.service.length} against ${r.failures.bare.length}):`,
       r.firstOnly

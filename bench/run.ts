@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startPostgres } from '../test/harness/postgres.ts';
-import { type BenchResult, type MachineInfo, renderReport } from './lib/report.ts';
+import { type BenchResult, type MachineInfo, mergeReport, renderReport } from './lib/report.ts';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -19,6 +19,7 @@ const BENCHMARKS = [
   { name: 'blackhole', file: 'bench/blackhole.ts' },
   { name: 'scale', file: 'bench/scale.ts' },
   { name: 'status-latency', file: 'bench/status-latency.ts' },
+  { name: 'link', file: 'bench/link.ts' },
   { name: 'ui-render', file: 'bench/ui-render.ts' },
 ];
 
@@ -88,7 +89,11 @@ const machine: MachineInfo = {
   loadAfter: loadavg(),
 };
 if (results.length > 0) {
-  await writeFile(resolve(root, values.out!), renderReport(machine, results, quick));
+  const out = resolve(root, values.out!);
+  const fresh = renderReport(machine, results, quick);
+  // A run of some benchmarks keeps the others' results from the report it replaces.
+  const previous = only.length > 0 ? await readFile(out, 'utf8').catch(() => null) : null;
+  await writeFile(out, previous ? mergeReport(previous, fresh) : fresh);
   log(`bench: wrote ${values.out} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 for (const result of results) {

@@ -17,6 +17,11 @@ import { fmt, median } from './lib/stats.ts';
 const SPAWN_COUNT = 1_000;
 const SPAWN_TARGET_MS = 200;
 const HEAP_TARGET_KB = 20;
+const CLOSE_TARGET_MS = 100;
+const BIG_COUNT = 10_000;
+const BIG_SPAWN_TARGET_MS = 1_000;
+const BIG_CLOSE_TARGET_MS = 1_000;
+const BIG_HEAP_TARGET_KB = 10;
 const LIVE_COUNT = 100;
 
 const facts = {
@@ -68,8 +73,8 @@ async function spawnOnce(
   return { ms, closeMs: performance.now() - c0 };
 }
 
-async function spawnSaved(runs: number) {
-  const { dataDir, saved, remove } = await savedConnections(SPAWN_COUNT);
+async function spawnSaved(runs: number, count = SPAWN_COUNT, profiled = true) {
+  const { dataDir, saved, remove } = await savedConnections(count);
   const totals: number[] = [];
   const closes: number[] = [];
   const reads: number[] = [];
@@ -83,26 +88,32 @@ async function spawnSaved(runs: number) {
       const r0 = performance.now();
       const listed = await (await openStore(dataDir)).listConnections();
       reads.push(performance.now() - r0);
-      if (listed.length !== SPAWN_COUNT) throw new Error('the store lost connections');
+      if (listed.length !== count) throw new Error('the store lost connections');
     }
-    let profiled: SelfTime[] = [];
-    await spawnOnce(dataDir, saved, async (work) => {
-      profiled = await profile(work);
-    });
+    let times: SelfTime[] = [];
+    if (profiled) {
+      await spawnOnce(dataDir, saved, async (work) => {
+        times = await profile(work);
+      });
+    }
     return {
       cold: totals[0]!,
       warm: median(totals.slice(1)),
       read: median(reads.slice(1)),
       close: median(closes.slice(1)),
       totals,
-      profiled,
+      closes,
+      profiled: times,
     };
   } finally {
     await remove();
   }
 }
 
-/** How the spawn time grows with the number of saved connections (median of two warm runs). */
+/**
+ * How the spawn and close times grow with the number of saved connections (median of two warm
+ * runs): flat per-connection figures mean linear.
+ */
 async function spawnGrowth(sizes: number[]) {
   const rows: (string | number)[][] = [];
   for (const n of sizes) {
@@ -111,12 +122,67 @@ async function spawnGrowth(sizes: number[]) {
       await spawnOnce(dataDir, saved);
       const runs = [await spawnOnce(dataDir, saved), await spawnOnce(dataDir, saved)];
       const ms = median(runs.map((r) => r.ms));
-      rows.push([n, fmt(ms, 0), fmt((ms * 1000) / n, 0)]);
+      const closeMs = median(runs.map((r) => r.closeMs));
+      rows.push([
+        n,
+        fmt(ms, 0),
+        fmt((ms * 1000) / n, 0),
+        fmt(closeMs, 1),
+        fmt((closeMs * 1000) / n, 1),
+      ]);
     } finally {
       await remove();
     }
   }
   return rows;
+}
+
+/**
+ * What close() did before CONNECTIONS_REMOVE, for comparison: manager.stop() with every child
+ * still in place, so xstate stops them one stopChild at a time (machines/stop-children.ts).
+ */
+async function stopWithChildren(n: number) {
+  const { dataDir, saved, remove } = await savedConnections(n);
+  try {
+    const service = await createConnectionService({
+      dataDir,
+      credentials: createMemoryCredentialStore(),
+    });
+    if (saved.some((c) => !service.manager.system.get(connectionActorId(c.id)))) {
+      throw new Error('not every saved connection has its actor');
+    }
+    gc();
+    const t0 = performance.now();
+    service.manager.stop();
+    const ms = performance.now() - t0;
+    await service.close();
+    return ms;
+  } finally {
+    await remove();
+  }
+}
+
+/** deleteConnection() of some of `n` saved connections, one at a time: ms per delete. */
+async function deletes(n: number, count: number) {
+  const { dataDir, saved, remove } = await savedConnections(n);
+  try {
+    const service = await createConnectionService({
+      dataDir,
+      credentials: createMemoryCredentialStore(),
+    });
+    const times: number[] = [];
+    for (const config of saved.slice(0, count)) {
+      const t0 = performance.now();
+      await service.deleteConnection(config.id);
+      times.push(performance.now() - t0);
+    }
+    if ((await service.listConnections()).length !== n - count) throw new Error('a delete failed');
+    const c0 = performance.now();
+    await service.close();
+    return { perDelete: median(times), close: performance.now() - c0 };
+  } finally {
+    await remove();
+  }
 }
 
 /** Heap held per idle connection actor: heap after spawning `n`, minus before, over `n`. */
@@ -140,11 +206,22 @@ async function heapPerActor(n: number, withConfigs: boolean) {
 
 export default defineBenchmark({
   name: 'scale',
-  title: '4. Scale: 1,000 saved connections, heap per actor, CPU of 100 live connections',
+  title:
+    '4. Scale: 1,000 and 10,000 saved connections, close(), heap per actor, CPU of 100 live connections',
   async run({ quick }) {
     progress(`spawning ${SPAWN_COUNT} saved connections`);
     const spawn = await spawnSaved(quick ? 4 : 8);
-    const growth = await spawnGrowth(quick ? [250, 500, 1000] : [250, 500, 1000, 2000]);
+    const growth = await spawnGrowth(
+      quick ? [250, 1000, 10_000] : [250, 500, 1000, 2000, 5000, 10_000],
+    );
+    progress(`${BIG_COUNT} saved connections`);
+    const big = await spawnSaved(quick ? 2 : 4, BIG_COUNT, false);
+    const bigHeap: number[] = [];
+    for (let i = 0; i < (quick ? 1 : 2); i++) bigHeap.push(await heapPerActor(BIG_COUNT, false));
+    const removals = await deletes(BIG_COUNT, quick ? 5 : 20);
+    progress(`before: manager.stop() with ${SPAWN_COUNT} children in place`);
+    const before: number[] = [];
+    for (let i = 0; i < 2; i++) before.push(await stopWithChildren(SPAWN_COUNT));
 
     progress('heap per idle actor');
     const heapRuns = quick ? 2 : 4;
@@ -210,6 +287,26 @@ export default defineBenchmark({
         met: median(actorOnly) < HEAP_TARGET_KB,
         detail: `${fmt(median(actorOnly), 1)} KB per actor (${fmt(median(withConfig), 1)} KB counting its config)`,
       },
+      {
+        target: `close() with ${SPAWN_COUNT} idle connections in under ${CLOSE_TARGET_MS} ms`,
+        met: spawn.close < CLOSE_TARGET_MS,
+        detail: `${fmt(spawn.close, 0)} ms (median of warm runs); manager.stop() with the children in place, as close() did before, ${fmt(median(before), 0)} ms`,
+      },
+      {
+        target: `${BIG_COUNT} saved connections loaded and spawned in under ${BIG_SPAWN_TARGET_MS} ms`,
+        met: big.warm < BIG_SPAWN_TARGET_MS,
+        detail: `${fmt(big.warm, 0)} ms (median of warm runs; first run ${fmt(big.cold, 0)} ms)`,
+      },
+      {
+        target: `${BIG_COUNT} saved connections closed (close()) in under ${BIG_CLOSE_TARGET_MS} ms`,
+        met: big.close < BIG_CLOSE_TARGET_MS,
+        detail: `${fmt(big.close, 0)} ms (median of warm runs)`,
+      },
+      {
+        target: `under ${BIG_HEAP_TARGET_KB} KB heap per idle connection actor with ${BIG_COUNT} of them`,
+        met: median(bigHeap) < BIG_HEAP_TARGET_KB,
+        detail: `${fmt(median(bigHeap), 1)} KB per actor`,
+      },
     ];
     return {
       method: [
@@ -231,7 +328,9 @@ export default defineBenchmark({
             'of which reading + validating the file',
             'every run',
             'target',
-            '(no target) close() afterwards',
+            'close() afterwards',
+            'close() target',
+            'before: manager.stop() with the children in place',
           ],
           rows: [
             [
@@ -241,13 +340,46 @@ export default defineBenchmark({
               spawn.totals.map((t) => fmt(t, 0)).join(', '),
               `< ${SPAWN_TARGET_MS}`,
               fmt(spawn.close, 0),
+              `< ${CLOSE_TARGET_MS}`,
+              before.map((t) => fmt(t, 0)).join(', '),
             ],
           ],
         },
         {
           caption: 'Growth with the number of saved connections (warm):',
-          columns: ['saved connections', 'ms to spawn all', 'µs per connection'],
+          columns: [
+            'saved connections',
+            'ms to spawn all',
+            'µs per connection',
+            'ms to close()',
+            'µs per connection',
+          ],
           rows: growth,
+        },
+        {
+          caption: `${BIG_COUNT} saved connections, ms (heap in KB per idle actor):`,
+          columns: [
+            'spawn, first run',
+            'spawn, median of warm runs',
+            'of which reading + validating the file',
+            'close()',
+            'every close()',
+            'heap per idle actor',
+            'deleteConnection(), per delete',
+            'close() after the deletes',
+          ],
+          rows: [
+            [
+              fmt(big.cold, 0),
+              fmt(big.warm, 0),
+              fmt(big.read, 0),
+              fmt(big.close, 0),
+              big.closes.map((t) => fmt(t, 0)).join(', '),
+              fmt(median(bigHeap), 1),
+              fmt(removals.perDelete, 1),
+              fmt(removals.close, 0),
+            ],
+          ],
         },
         topFunctionsTable(
           spawn.profiled,
@@ -290,11 +422,16 @@ export default defineBenchmark({
       notes: [
         ...(spawn.warm < SPAWN_TARGET_MS ? [] : [spawnNote(spawn.warm, spawn.read, growth)]),
         [
-          `Found on the way, no target: \`close()\` of the service with ${SPAWN_COUNT} idle connections`,
-          `took ${fmt(spawn.close, 0)} ms (median). Its \`manager.stop()\` makes xstate stop the children`,
-          'one stopChild action at a time, and each copies the remaining `children` object (resolveStop,',
-          'the copy added in statelyai/xstate#4058): quadratic again, inside xstate. It matters when the',
-          'app quits with many saved connections.',
+          `**close() is linear now.** Before, its \`manager.stop()\` made xstate stop the children one`,
+          'stopChild action at a time, and each copied the remaining `children` object (resolveStop,',
+          'the copy added in statelyai/xstate#4058): quadratic, inside xstate; measured here as',
+          `${fmt(median(before), 0)} ms for ${SPAWN_COUNT} children, and 19.4 s for ${BIG_COUNT} with the same probe`,
+          '(spawn, disconnect all, manager.stop(), at commit 4271347). Now close() disconnects only the',
+          'connections that have something open, and one CONNECTIONS_REMOVE event stops every',
+          'connection actor with one copy of `children` (machines/stop-children.ts) before the manager',
+          `stops: ${fmt(spawn.close, 0)} ms for ${SPAWN_COUNT} and ${fmt(big.close, 0)} ms for ${BIG_COUNT}. Deleting one connection is one`,
+          'CONNECTION_REMOVE through the same action (one copy of `children`) and one rewrite of',
+          `connections.json; with ${BIG_COUNT} saved that took ${fmt(removals.perDelete, 1)} ms per delete, most of it the file.`,
         ].join(' '),
       ],
     };

@@ -521,9 +521,17 @@ export async function createConnectionService(options: ConnectionServiceOptions)
       if (closed) return;
       closed = true;
       const ids = Object.keys(manager.getSnapshot().context.statuses);
-      await Promise.all(ids.map((id) => disconnect(id)));
+      // Only connections with something open need a disconnect to wait for: most saved ones
+      // are idle, and a waitFor per connection is most of the cost of closing thousands.
+      const open = ids.filter(
+        (id) => !child(id)?.getSnapshot().matches({ disconnected: 'closed' }),
+      );
+      await Promise.all(open.map((id) => disconnect(id)));
       await effects.closeAll();
       await ssh.closeAll();
+      // One event stops every connection actor: stopping the manager with its children still
+      // in place makes xstate copy them once per child (machines/stop-children.ts).
+      manager.send({ type: 'CONNECTIONS_REMOVE', connectionIds: ids });
       manager.stop();
     },
   };

@@ -92,3 +92,98 @@ export function renderReport(machine: MachineInfo, results: BenchResult[], quick
     .replace(/\n{3,}/g, '\n\n')
     .trimEnd()}\n`;
 }
+
+interface ParsedReport {
+  /** Everything before the summary's rows, the summary's heading and table head included. */
+  head: string[];
+  date: string;
+  command: string;
+  /** Summary rows by benchmark title, in order. */
+  rows: Map<string, string[]>;
+  /** Each benchmark's section (from its `## ` heading), by title. */
+  sections: Map<string, string[]>;
+  /** The run each section kept from an earlier report came from: "date (command)". */
+  origins: Map<string, string>;
+}
+
+const STAMP = /^<sub>From the run of (.*)\.<\/sub>$/;
+/** The first merged reports named the kept sections' run in the summary only. */
+const KEPT = /^Kept from the earlier run of (.*), not run this time: (.*)\.$/;
+
+function parseReport(text: string): ParsedReport {
+  const report: ParsedReport = {
+    head: [],
+    date: '',
+    command: '',
+    rows: new Map(),
+    sections: new Map(),
+    origins: new Map(),
+  };
+  let section: string | null = null;
+  for (const line of text.trimEnd().split('\n')) {
+    if (line.startsWith('## ')) section = line.slice(3);
+    if (section === null || (section === 'Summary' && !/^\| \d/.test(line))) {
+      // The blank line after the table; the merge writes its own.
+      if (section === 'Summary' && report.rows.size > 0) {
+        const [, run, titles] = KEPT.exec(line) ?? [];
+        for (const title of titles?.split('; ') ?? []) report.origins.set(title, run!);
+        continue;
+      }
+      report.head.push(line);
+      report.date = /^\| Date \| (.*) \|$/.exec(line)?.[1] ?? report.date;
+      report.command = /^\| Command \| (.*) \|$/.exec(line)?.[1] ?? report.command;
+    } else if (section === 'Summary') {
+      const title = line.split(' | ')[0]!.slice(2);
+      report.rows.set(title, [...(report.rows.get(title) ?? []), line]);
+    } else {
+      report.sections.set(section, [...(report.sections.get(section) ?? []), line]);
+      const origin = STAMP.exec(line)?.[1];
+      if (origin) report.origins.set(section, origin);
+    }
+  }
+  return report;
+}
+
+/**
+ * A run of some benchmarks only (`--only`) keeps the other benchmarks' summary rows and
+ * sections from the previous report, marked with that report's date, in benchmark order.
+ */
+export function mergeReport(previous: string, fresh: string): string {
+  const old = parseReport(previous);
+  const now = parseReport(fresh);
+  // A benchmark is known by its number: its title may change between runs.
+  const numberOf = (title: string) => /^\d+\./.exec(title)?.[0] ?? title;
+  const ran = new Set([...now.sections.keys()].map(numberOf));
+  const kept = [...old.sections.keys()].filter((title) => !ran.has(numberOf(title)));
+  const order = (a: string, b: string) => Number.parseFloat(a) - Number.parseFloat(b);
+  const titles = [...now.sections.keys(), ...kept].sort(order);
+  const pick = <T>(title: string, a: Map<string, T[]>, b: Map<string, T[]>) =>
+    a.get(title) ?? b.get(title) ?? [];
+  const origin = (title: string) => old.origins.get(title) ?? `${old.date} (${old.command})`;
+  // A kept section says which run it comes from, once.
+  const stamped = (title: string) => {
+    const lines = old.sections.get(title) ?? [];
+    return lines.some((l) => STAMP.test(l))
+      ? lines
+      : [...lines, '', `<sub>From the run of ${origin(title)}.</sub>`, ''];
+  };
+  const lines = [
+    ...now.head,
+    ...titles.flatMap((title) => pick(title, now.rows, old.rows)),
+    '',
+    ...(kept.length > 0
+      ? [
+          `Not run this time, kept from earlier runs: ${kept
+            .sort(order)
+            .map((title) => `${title} (${origin(title)})`)
+            .join('; ')}.`,
+          '',
+        ]
+      : []),
+    ...titles.flatMap((title) => now.sections.get(title) ?? stamped(title)),
+  ];
+  return `${lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
+}
