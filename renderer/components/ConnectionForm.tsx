@@ -211,7 +211,7 @@ export function ConnectionForm({
             id="import-url"
             type="text"
             value={url}
-            placeholder="postgres://user@host:5432/database?sslmode=require  or  host=… dbname=…"
+            placeholder="postgres://user@host/database  or  host=… dbname=…"
             spellCheck={false}
             autoComplete="off"
             aria-invalid={urlMessage?.ok === false || undefined}

@@ -90,7 +90,14 @@ const words: Record<string, string> = {
 export function humanise(message: string): string {
   const m = /^([A-Za-z]+)\b(.*)$/.exec(message);
   const word = m && words[m[1]!];
-  const text = word ? `${word}${m![2]}` : message;
+  const first = word ? `${word}${m![2]}` : message;
+  // A camelCase key later in the sentence ("required for sslMode verify-full") is a config key
+  // too: said as its label, lower-cased unless it starts with an acronym ("SSL mode").
+  const text = first.replace(/\b([a-z]+[A-Z][A-Za-z]*)\b/g, (key) => {
+    const label = words[key];
+    if (!label) return key;
+    return /^[A-Z]{2}/.test(label) ? label : label.charAt(0).toLowerCase() + label.slice(1);
+  });
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
