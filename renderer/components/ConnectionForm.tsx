@@ -126,7 +126,7 @@ export function ConnectionForm({
         );
       }
     } catch (error) {
-      // The parser's messages name the parameter and never carry a value that could be secret.
+      // The parser's messages name the parameter; it takes care not to echo values (a password).
       setUrlMessage({ ok: false, text: (error as Error).message });
       return;
     }
