@@ -15,7 +15,7 @@ const server = {
 };
 const pool = { total: 1, idle: 0, waiting: 0 };
 
-const valueOf = (label: string) =>
+const shownFor = (label: string) =>
   screen.getByText(label, { selector: 'dt' }).nextElementSibling?.textContent;
 
 const show = (overrides: Partial<ConnectionView>) =>
@@ -23,13 +23,13 @@ const show = (overrides: Partial<ConnectionView>) =>
 
 test('connected: the backend pid and the pool use are shown', () => {
   show({ status: 'connected', state: { connected: 'idle' } });
-  expect(valueOf('Backend pid')).toBe('4242');
-  expect(valueOf('Pool')).toContain('1 in use');
+  expect(shownFor('Backend pid')).toBe('4242');
+  expect(shownFor('Pool')).toContain('1 in use');
 });
 
 test('reconnecting: the last backend pid and pool use are not shown as if live; the server stays', () => {
   show({ status: 'reconnecting', state: { reconnecting: 'waiting' }, attempt: 2 });
-  expect(valueOf('Backend pid')).toBe('—');
-  expect(valueOf('Pool')).toBe('—');
-  expect(valueOf('Server')).toBe('PostgreSQL 18.4');
+  expect(shownFor('Backend pid')).toBe('—');
+  expect(shownFor('Pool')).toBe('—');
+  expect(shownFor('Server')).toBe('PostgreSQL 18.4');
 });
