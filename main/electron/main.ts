@@ -32,7 +32,8 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
 const CSP = [
   "default-src 'none'",
   "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
+  // As the browser host's (main/web/security.ts): the renderer styles only through the CSSOM.
+  "style-src 'self'",
   "img-src 'self' data:",
   "font-src 'self'",
   "connect-src 'none'",

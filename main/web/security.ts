@@ -37,15 +37,16 @@ export function tokenMatches(given: string | null, token: string): boolean {
 }
 
 /**
- * No inline script and nothing from elsewhere. Styles may be inline: React Flow positions
- * nodes with style attributes and some components add style elements, and a style cannot run
- * code.
+ * No inline script, no inline style and nothing from elsewhere. The renderer sets styles only
+ * through the CSSOM (React's style prop, React Flow, the virtualiser), which style-src does not
+ * govern, so `'unsafe-inline'` would only let injected markup restyle the page (e.g. to hide a
+ * production warning); test/e2e/renderer-needs-no-inline-styles proves the page needs none.
  */
 export function contentSecurityPolicy(port: number): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
+    "style-src 'self'",
     "img-src 'self' data:",
     "font-src 'self'",
     `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,

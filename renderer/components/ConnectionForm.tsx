@@ -1,17 +1,19 @@
 import { useMemo, useState } from 'react';
 import { environments, sslModes } from '../../machines/config.ts';
+import { parseConnectionString } from '../../machines/connection-string.ts';
 import type { TestConnectionResult } from '../../machines/diagnostics.types.ts';
 import { asErrorData } from '../lib/errors.ts';
 import {
   check,
   emptyValues,
+  type FormBase,
   type FormValues,
   fieldPaths,
   valuesOf,
   withEnvironment,
   withImport,
+  withImportedExtras,
 } from '../lib/form-model.ts';
-import { importUrl, UrlImportError } from '../lib/url-import.ts';
 import { useGroups, useServices } from '../store/app-context.tsx';
 import { ErrorBox } from './ErrorBox.tsx';
 import { FormField } from './FormField.tsx';
@@ -45,11 +47,13 @@ export function ConnectionForm({
   const { transport, views, announcer } = useServices();
   const groups = useGroups();
   // The config as it was when the dialog opened; later changes of its status do not matter here.
-  const [base] = useState(() =>
+  const [saved] = useState(() =>
     editId ? views.getSnapshot().byId.get(editId)?.config : undefined,
   );
-  const [id] = useState(() => base?.id ?? crypto.randomUUID());
-  const [values, setValues] = useState<FormValues>(() => (base ? valuesOf(base) : emptyValues()));
+  // The saved config, with what an import set that has no field of its own (e.g. the hosts).
+  const [base, setBase] = useState<FormBase | undefined>(saved);
+  const [id] = useState(() => saved?.id ?? crypto.randomUUID());
+  const [values, setValues] = useState<FormValues>(() => (saved ? valuesOf(saved) : emptyValues()));
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [submitted, setSubmitted] = useState(false);
   const [url, setUrl] = useState('');
@@ -113,17 +117,27 @@ export function ConnectionForm({
   );
 
   const doImport = () => {
+    let parsed: ReturnType<typeof parseConnectionString>;
     try {
-      const imported = importUrl(url);
-      setValues((v) => withImport(v, imported));
-      setUrlMessage({ ok: true, text: 'Imported: check the fields below, then save.' });
-      setUrl('');
+      parsed = parseConnectionString(url);
+      if (parsed.service !== undefined) {
+        throw new Error(
+          `service=${parsed.service} names an entry of the service file, which the form cannot read: paste its parameters instead`,
+        );
+      }
     } catch (error) {
-      setUrlMessage({
-        ok: false,
-        text: error instanceof UrlImportError ? error.message : String(error),
-      });
+      // The parser's messages name the parameter; it takes care not to echo values (a password).
+      setUrlMessage({ ok: false, text: (error as Error).message });
+      return;
     }
+    setValues((v) => withImport(v, parsed));
+    setBase((b) => withImportedExtras(b, parsed));
+    const { hosts } = parsed.config;
+    const list = hosts
+      ? ` ${hosts.length} hosts (${hosts.map((h) => `${h.host}:${h.port}`).join(', ')}), the first shown below;`
+      : '';
+    setUrlMessage({ ok: true, text: `Imported:${list} check the fields below, then save.` });
+    setUrl('');
   };
 
   const password = values.password === '' ? undefined : values.password;
@@ -164,7 +178,7 @@ export function ConnectionForm({
 
   return (
     <Modal
-      title={base ? `Edit ${base.name}` : 'New connection'}
+      title={saved ? `Edit ${saved.name}` : 'New connection'}
       onClose={onClose}
       wide
       footer={
@@ -192,14 +206,16 @@ export function ConnectionForm({
         }}
       >
         <div className="import-row">
-          <label htmlFor="import-url">Import from URL</label>
+          <label htmlFor="import-url">Import connection string</label>
           <input
             id="import-url"
             type="text"
             value={url}
-            placeholder="postgres://user:password@host:5432/database?sslmode=require"
+            placeholder="postgres://user@host/database  or  host=… dbname=…"
             spellCheck={false}
             autoComplete="off"
+            aria-invalid={urlMessage?.ok === false || undefined}
+            aria-describedby={urlMessage ? 'import-url-message' : undefined}
             onChange={(e) => setUrl(e.target.value)}
             onKeyDown={(e) => {
               if (e.key === 'Enter') {
@@ -212,7 +228,11 @@ export function ConnectionForm({
             Import
           </button>
           {urlMessage && (
-            <p className={urlMessage.ok ? 'field-hint' : 'field-error'} role="status">
+            <p
+              id="import-url-message"
+              className={urlMessage.ok ? 'field-hint' : 'field-error'}
+              role="status"
+            >
               {urlMessage.text}
             </p>
           )}
@@ -229,7 +249,7 @@ export function ConnectionForm({
             {text('password', 'Password', {
               type: 'password',
               wide: true,
-              hint: base?.passwordInKeyring
+              hint: saved?.passwordInKeyring
                 ? 'Saved in the keyring: leave empty to keep it'
                 : 'Kept in the OS keyring, never in the settings file',
             })}

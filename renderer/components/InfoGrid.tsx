@@ -33,7 +33,9 @@ export function InfoGrid({ view }: { view: ConnectionView }) {
         <Field label="Server">{server ? shortVersion(server.version) : null}</Field>
         <Field label="Database">{server?.currentDatabase ?? config.database}</Field>
         <Field label="User">{server?.currentUser ?? config.username}</Field>
-        <Field label="Backend pid">{server ? String(server.backendPid) : null}</Field>
+        {/* The backend and the pool are gone once the connection is: their last numbers would
+            read as live ones. The server's version and TLS stay, as what was last reached. */}
+        <Field label="Backend pid">{live && server ? String(server.backendPid) : null}</Field>
         <Field label="Host">{live ? hostReached(view) : `${config.host}:${config.port}`}</Field>
         <Field label="TLS">{server ? (server.ssl ? 'on' : 'off') : null}</Field>
         <Field label="Keepalive">
@@ -42,7 +44,7 @@ export function InfoGrid({ view }: { view: ConnectionView }) {
             : null}
         </Field>
         <Field label="Pool">
-          {pool
+          {live && pool
             ? `${inUse} in use · ${pool.idle} idle · ${pool.waiting} waiting (max ${config.options.poolMax})`
             : null}
         </Field>

@@ -19,7 +19,7 @@ const counts = (s: ViewsSnapshot) => {
     if (view.status === 'connected') connected++;
     else if (view.status === 'error' || view.status === 'reconnecting') trouble++;
   }
-  return `${s.byId.size} saved · ${connected} connected${trouble ? ` · ${trouble} need attention` : ''}`;
+  return `${s.byId.size} saved · ${connected} connected${trouble ? ` · ${trouble} ${trouble === 1 ? 'needs' : 'need'} attention` : ''}`;
 };
 
 /**

@@ -5,7 +5,7 @@ import {
   type Environment,
   type SslMode,
 } from '../../machines/config.ts';
-import type { ImportedUrl } from './url-import.ts';
+import type { ParsedConnectionString } from '../../machines/connection-string.ts';
 
 /**
  * The connection form as text fields, and the way back to a config: the same zod schema the
@@ -90,7 +90,14 @@ const words: Record<string, string> = {
 export function humanise(message: string): string {
   const m = /^([A-Za-z]+)\b(.*)$/.exec(message);
   const word = m && words[m[1]!];
-  const text = word ? `${word}${m![2]}` : message;
+  const first = word ? `${word}${m![2]}` : message;
+  // A camelCase key later in the sentence ("required for sslMode verify-full") is a config key
+  // too: said as its label, lower-cased unless it starts with an acronym ("SSL mode").
+  const text = first.replace(/\b([a-z]+[A-Z][A-Za-z]*)\b/g, (key) => {
+    const label = words[key];
+    if (!label) return key;
+    return /^[A-Z]{2}/.test(label) ? label : label.charAt(0).toLowerCase() + label.slice(1);
+  });
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
@@ -165,7 +172,7 @@ const opt = (text: string) => (text.trim() === '' ? undefined : text.trim());
 export function configInput(
   values: FormValues,
   id: string,
-  base?: ConnectionConfig,
+  base?: FormBase,
 ): Record<string, unknown> {
   const keepsSsh = values.sshEnabled || base?.sshTunnel !== undefined;
   return {
@@ -212,7 +219,7 @@ export type Checked =
   | { ok: false; errors: FieldErrors };
 
 /** Validates with ConnectionConfigSchema; errors are keyed by config path, first issue wins. */
-export function check(values: FormValues, id: string, base?: ConnectionConfig): Checked {
+export function check(values: FormValues, id: string, base?: FormBase): Checked {
   const result = ConnectionConfigSchema.safeParse(configInput(values, id, base));
   if (result.success) return { ok: true, config: result.data, errors: {} };
   const errors: FieldErrors = {};
@@ -223,23 +230,45 @@ export function check(values: FormValues, id: string, base?: ConnectionConfig): 
   return { ok: false, errors };
 }
 
-/** What an imported URL changes in the form; the rest stays as the user left it. */
-export function withImport(values: FormValues, imported: ImportedUrl): FormValues {
+/** What an imported connection string changes in the form; the rest stays as the user left it. */
+export function withImport(values: FormValues, parsed: ParsedConnectionString): FormValues {
+  const { config } = parsed;
+  const o = config.options ?? {};
   const next = { ...values };
-  if (imported.host !== undefined) next.host = imported.host;
-  if (imported.port !== undefined) next.port = String(imported.port);
-  if (imported.database !== undefined) next.database = imported.database;
-  if (imported.username !== undefined) next.username = imported.username;
-  if (imported.password !== undefined) next.password = imported.password;
-  if (imported.sslMode !== undefined) next.sslMode = imported.sslMode;
-  if (imported.applicationName !== undefined) next.applicationName = imported.applicationName;
-  if (imported.connectTimeoutSec !== undefined) {
-    next.connectTimeoutSec = String(imported.connectTimeoutSec);
-  }
-  if (!next.name && imported.host) {
-    next.name = imported.database ? `${imported.database} on ${imported.host}` : imported.host;
+  if (config.host !== undefined) next.host = config.host;
+  if (config.port !== undefined) next.port = String(config.port);
+  if (config.database !== undefined) next.database = config.database;
+  if (config.username !== undefined) next.username = config.username;
+  // The password's only place is the Password field: Save sends it to the keyring.
+  if (parsed.password !== undefined) next.password = parsed.password;
+  if (config.sslMode !== undefined) next.sslMode = config.sslMode;
+  if (config.sslCaCert !== undefined) next.sslCaCert = config.sslCaCert;
+  if (o.applicationName !== undefined) next.applicationName = o.applicationName;
+  if (o.connectTimeoutSec !== undefined) next.connectTimeoutSec = String(o.connectTimeoutSec);
+  if (o.readonly !== undefined) next.readonly = o.readonly;
+  if (o.statementTimeoutMs !== undefined) next.statementTimeoutMs = String(o.statementTimeoutMs);
+  if (!next.name && config.host) {
+    next.name = config.database ? `${config.database} on ${config.host}` : config.host;
   }
   return next;
+}
+
+/** What the form keeps beside its fields: the config it started from, plus an import's extras. */
+export type FormBase = Partial<Omit<ConnectionConfig, 'options'>> & {
+  options?: Partial<ConnectionConfig['options']>;
+};
+
+/**
+ * What an import sets that the form has no field for (the host list, target_session_attrs,
+ * load_balance_hosts), laid over the config the form started from. `hosts` is always set, so a
+ * single-host import replaces an earlier list instead of leaving it behind.
+ */
+export function withImportedExtras(
+  base: FormBase | undefined,
+  parsed: ParsedConnectionString,
+): FormBase {
+  const { hosts, options } = parsed.config;
+  return { ...base, hosts, options: { ...base?.options, ...options } };
 }
 
 /** Choosing production turns its safety profile on; leaving it changes nothing back. */

@@ -29,7 +29,7 @@ export async function launchBrowser(
   opts: {
     colorScheme?: 'light' | 'dark';
     viewport?: { width: number; height: number };
-    /** More switches, for a test that needs one (see renderer-needs-no-inline-styles). */
+    /** More Chromium switches, for a test that needs one. */
     extraArgs?: string[];
   } = {},
 ): Promise<TestBrowser> {

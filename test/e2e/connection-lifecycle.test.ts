@@ -75,10 +75,10 @@ test('create a connection in the form, test it (every stage with its time), save
     () => orders.getAttribute('data-status'),
     (s) => s === 'connected',
   );
-  await expect(page.getByTestId('details-status').innerText()).resolves.toContain('Connected');
-  await expect(page.getByTestId('chart-state').innerText()).resolves.toMatch(/^connected\./);
+  await expect(page.getByTestId('details-status').textContent()).resolves.toContain('Connected');
+  await expect(page.getByTestId('chart-state').textContent()).resolves.toMatch(/^connected\./);
   // The server's answers, in the details.
-  await expect(page.locator('.info-grid').innerText()).resolves.toContain('PostgreSQL');
+  await expect(page.locator('.info-grid').textContent()).resolves.toContain('PostgreSQL');
 });
 
 test('its backends terminated on the server: the row and the chart show reconnecting, then connected', async () => {
@@ -96,7 +96,7 @@ test('its backends terminated on the server: the row and the chart show reconnec
     () => chartStates(page),
     (seen) => passesThrough(seen, ['connected', 'reconnecting', 'connected']),
   );
-  const history = await page.getByRole('list', { name: 'Recent transitions' }).innerText();
+  const history = await page.getByRole('list', { name: 'Recent transitions' }).textContent();
   expect(history).toContain('reconnecting');
 });
 

@@ -41,6 +41,7 @@ it('serves the built renderer with a strict CSP and nosniff; nothing outside its
   const csp = String(page.headers['content-security-policy']);
   expect(csp).toContain("script-src 'self'");
   expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+  expect(csp).toMatch(/style-src 'self'(;|$)/);
   expect(csp).toContain(
     `connect-src 'self' ws://127.0.0.1:${host.port} ws://localhost:${host.port}`,
   );

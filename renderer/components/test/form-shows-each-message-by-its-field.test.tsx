@@ -46,7 +46,7 @@ test('a CA certificate is asked for next to its field when SSL mode verifies', (
   fireEvent.change(screen.getByLabelText('SSL mode'), { target: { value: 'verify-full' } });
   fireEvent.click(screen.getByRole('button', { name: 'Save' }));
   const ca = screen.getByLabelText('CA certificate path');
-  expect(messageOf(ca)).toBe('A CA certificate is required for sslMode verify-full');
+  expect(messageOf(ca)).toBe('A CA certificate is required for SSL mode verify-full');
 });
 
 test('an enabled SSH tunnel needs its host and user, each said by its field', () => {
