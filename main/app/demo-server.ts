@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import {
@@ -26,6 +26,7 @@ import {
   stopChild,
 } from './embedded-server.ts';
 import { othersCanReach } from './pg-binaries.ts';
+import { spawnReaper } from './reaper.ts';
 
 /**
  * The demo's own PostgreSQL: a cluster kept in the app's data directory (`<dataDir>/demo-pg`),
@@ -236,8 +237,7 @@ function startFailure(clusterDir: string, error: unknown): Error {
 // A detached shell that waits for this process to die, however it dies (SIGKILL included: its
 // end of the pipe closes), then stops the server whose pid is in postmaster.pid; a scratch
 // cluster's directory goes too, once the server has let go of it.
-const REAPER = `cat >/dev/null
-pid=$(head -n 1 "$1/data/postmaster.pid" 2>/dev/null)
+const REAPER = `pid=$(head -n 1 "$1/data/postmaster.pid" 2>/dev/null)
 running() { [ -r /proc/$pid/status ] && ! grep -q '^State:[[:space:]]*Z' /proc/$pid/status; }
 if [ -n "$pid" ] && [ "$(cat /proc/$pid/comm 2>/dev/null)" = postgres ]; then
   kill -QUIT "$pid"; i=0
@@ -247,21 +247,7 @@ if [ "$2" = scratch ]; then rm -rf "$1"; fi`;
 
 function stopAfterExit(clusterDir: string, scratch: boolean): () => void {
   const args = [clusterDir, scratch ? 'scratch' : 'keep'];
-  const reaper = spawn('sh', ['-c', REAPER, 'tusk-demo-reaper', ...args], {
-    detached: true,
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
-  reaper.unref();
-  (reaper.stdin as unknown as net.Socket).unref();
-  reaper.stdin?.on('error', () => {});
-  return () => {
-    if (reaper.pid === undefined || reaper.exitCode !== null) return;
-    try {
-      process.kill(-reaper.pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  };
+  return spawnReaper(REAPER, 'tusk-demo-reaper', args);
 }
 
 async function freePort(): Promise<number> {

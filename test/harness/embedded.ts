@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { statfsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import type net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { embedded, isRoot, logTail } from '../../main/app/embedded-server.ts';
@@ -25,6 +23,8 @@ export {
   SUPERUSER,
   stopChild,
 } from '../../main/app/embedded-server.ts';
+
+import { spawnReaper } from '../../main/app/reaper.ts';
 
 const TEMPLATE_ENV = 'TUSK_PG_TEMPLATE';
 const ROOT = serverRoot();
@@ -89,8 +89,7 @@ export async function makeBase(prefix: string): Promise<string> {
 // A detached shell that waits for this process to die — however it dies, SIGKILL included, its
 // end of the pipe closes — then stops the server and deletes the directory. A killed postmaster
 // can linger as a zombie when PID 1 does not reap orphans, hence the State check.
-const REAPER = `cat >/dev/null
-pid=$(head -n 1 "$1/data/postmaster.pid" 2>/dev/null)
+const REAPER = `pid=$(head -n 1 "$1/data/postmaster.pid" 2>/dev/null)
 running() { [ -r /proc/$pid/status ] && ! grep -q '^State:[[:space:]]*Z' /proc/$pid/status; }
 if [ -n "$pid" ] && [ "$(cat /proc/$pid/comm 2>/dev/null)" = postgres ]; then
   kill -QUIT "$pid"; i=0
@@ -99,19 +98,5 @@ fi
 rm -rf "$1"`;
 
 export function reapAfterExit(base: string): () => void {
-  const reaper = spawn('sh', ['-c', REAPER, 'tusk-pg-reaper', base], {
-    detached: true,
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
-  reaper.unref();
-  (reaper.stdin as unknown as net.Socket).unref();
-  reaper.stdin?.on('error', () => {});
-  return () => {
-    if (reaper.pid === undefined || reaper.exitCode !== null) return;
-    try {
-      process.kill(-reaper.pid, 'SIGKILL');
-    } catch {
-      // Already gone: nothing left to cancel.
-    }
-  };
+  return spawnReaper(REAPER, 'tusk-pg-reaper', [base]);
 }

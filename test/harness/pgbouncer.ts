@@ -4,6 +4,7 @@ import net, { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { spawnReaper } from '../../main/app/reaper.ts';
 import { isAlive, isRoot, logTail, makeBase } from './embedded.ts';
 
 /*
@@ -282,25 +283,10 @@ process.on('exit', () => {
 
 // As embedded.ts's reaper: a detached shell that waits for this process to die, however it
 // dies, then stops the pooler named in its pid file and removes the directory.
-const REAPER = `cat >/dev/null
-pid=$(head -n 1 "$1/pgbouncer.pid" 2>/dev/null)
+const REAPER = `pid=$(head -n 1 "$1/pgbouncer.pid" 2>/dev/null)
 if [ -n "$pid" ] && [ "$(cat /proc/$pid/comm 2>/dev/null)" = pgbouncer ]; then kill -KILL "$pid"; fi
 rm -rf "$(dirname "$1")"`;
 
 function reapAfterExit(runDir: string): () => void {
-  const reaper = spawn('sh', ['-c', REAPER, 'tusk-pgbouncer-reaper', runDir], {
-    detached: true,
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
-  reaper.unref();
-  (reaper.stdin as unknown as net.Socket).unref();
-  reaper.stdin?.on('error', () => {});
-  return () => {
-    if (reaper.pid === undefined || reaper.exitCode !== null) return;
-    try {
-      process.kill(-reaper.pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  };
+  return spawnReaper(REAPER, 'tusk-pgbouncer-reaper', [runDir]);
 }

@@ -13,6 +13,7 @@ import {
 import net, { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { spawnReaper } from '../../main/app/reaper.ts';
 
 /*
  * Debian's OpenSSH server for tests, as its own process on a free loopback port: a host key
@@ -367,8 +368,7 @@ function kill(pid: number): void {
 
 // However this process dies, its end of the pipe closes: the shell then kills each
 // connection's sshd it recorded (and that sshd's child) and deletes the directory.
-const REAPER = `cat >/dev/null
-for pid in $(cat "$1/sessions.pid" 2>/dev/null); do
+const REAPER = `for pid in $(cat "$1/sessions.pid" 2>/dev/null); do
   if [ "$(cat /proc/$pid/comm 2>/dev/null)" = sshd ]; then
     kill -9 $(ps -o pid= --ppid "$pid") 2>/dev/null; kill -9 "$pid" 2>/dev/null
   fi
@@ -376,19 +376,5 @@ done
 rm -rf "$1"`;
 
 function reapAfterExit(dir: string): () => void {
-  const reaper = spawn('sh', ['-c', REAPER, 'tusk-sshd-reaper', dir], {
-    detached: true,
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
-  reaper.unref();
-  (reaper.stdin as unknown as net.Socket).unref();
-  reaper.stdin?.on('error', () => {});
-  return () => {
-    if (reaper.pid === undefined || reaper.exitCode !== null) return;
-    try {
-      process.kill(-reaper.pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  };
+  return spawnReaper(REAPER, 'tusk-sshd-reaper', [dir]);
 }
