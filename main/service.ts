@@ -12,6 +12,7 @@ import {
 import { connectionMachine } from '../machines/connection.machine.ts';
 import type { TestConnectionResult } from '../machines/diagnostics.types.ts';
 import { TuskError } from '../machines/errors.ts';
+import type { ConnectionInfo } from '../machines/ipc.ts';
 import {
   type ConnectionActorRef,
   type ConnectionStatusEvent,
@@ -45,16 +46,7 @@ import {
 import { createSshEffects, type SshEffectsOptions } from './ssh/index.ts';
 import { openStore } from './storage/index.ts';
 
-export interface ConnectionInfo {
-  id: string;
-  serverVersion: string;
-  currentDatabase: string;
-  currentUser: string;
-  backendPid: number;
-  /** The host and port it reached (one of `hosts` for a multi-host config). */
-  host: string;
-  port: number;
-}
+export type { ConnectionInfo };
 
 export interface ConnectionServiceOptions {
   dataDir: string;
