@@ -110,17 +110,22 @@ export async function runPath(path: ModelPath, world: World): Promise<void> {
 const collapse = <T>(values: T[]) => values.filter((v, i) => i === 0 || v !== values[i - 1]);
 
 /**
- * Whether step `i` is `disconnected.closed` reached by a DISCONNECT sent while a lost or failed
- * close was destroying the sockets (`reconnecting.closing`, `error.closing`): the case of the
- * known bug below.
+ * Whether step `i` is `disconnected.closed` reached after a lost or failed close
+ * (`reconnecting.closing`, `error.closing`) was left before it finished, by a DISCONNECT or, from
+ * the `disconnected.closing` that follows, a CONNECT: that close destroyed the sockets, and the
+ * case of the known limit below holds however many steps later the connection is closed.
  */
 function closeInterrupted(steps: ModelPath['steps'], i: number): boolean {
   if (!steps[i]!.state.matches({ disconnected: 'closed' })) return false;
-  const j = steps.findLastIndex((s, k) => k <= i && s.event.type === 'DISCONNECT');
-  const from = steps[j - 1]?.state;
-  return (
-    !!from && (from.matches({ reconnecting: 'closing' }) || from.matches({ error: 'closing' }))
-  );
+  // Since the last time the connection was closed and checked.
+  const since = steps.findLastIndex((s, k) => k < i && s.state.matches({ disconnected: 'closed' }));
+  for (let k = since + 1; k < i; k++) {
+    const state = steps[k]!.state;
+    const destroying =
+      state.matches({ reconnecting: 'closing' }) || state.matches({ error: 'closing' });
+    if (destroying && steps[k + 1]?.event.type !== 'SESSION_CLOSED') return true;
+  }
+  return false;
 }
 
 /**
