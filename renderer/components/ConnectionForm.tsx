@@ -259,18 +259,6 @@ export function ConnectionForm({
           </div>
         </fieldset>
 
-        <HostsEditor
-          values={values}
-          errors={(path) =>
-            submitted || touched.has('moreHosts') ? checked.errors[path] : undefined
-          }
-          onHost={(key, value) => set(key, value)}
-          onRows={(rows) => set('moreHosts', rows)}
-          onTargetSession={(value) => set('targetSessionAttrs', value)}
-          onLoadBalance={(value) => set('loadBalanceHosts', value)}
-          onBlur={() => touch('moreHosts')}
-        />
-
         <fieldset className="form-section">
           <legend>Safety</legend>
           <div className="form-grid">
@@ -401,6 +389,18 @@ export function ConnectionForm({
             })}
           </div>
         </fieldset>
+
+        <HostsEditor
+          values={values}
+          errors={(path) =>
+            submitted || touched.has('moreHosts') ? checked.errors[path] : undefined
+          }
+          onHost={(key, value) => set(key, value)}
+          onRows={(rows) => set('moreHosts', rows)}
+          onTargetSession={(value) => set('targetSessionAttrs', value)}
+          onLoadBalance={(value) => set('loadBalanceHosts', value)}
+          onBlur={() => touch('moreHosts')}
+        />
 
         <fieldset className="form-section">
           <legend>SSH tunnel</legend>

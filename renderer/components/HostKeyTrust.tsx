@@ -69,7 +69,9 @@ export function HostKeyTrust({ view }: { view: ConnectionView }) {
 
   return (
     <div className="host-key host-key-unknown" role="alert">
-      <strong className="error-title">The SSH server's host key is not known</strong>
+      <strong className="error-title host-key-question">
+        The SSH server's host key is not known
+      </strong>
       <p>
         {server} is not in known_hosts yet. Check that this fingerprint is the server's (ask its
         administrator, or run <code>ssh-keygen -lf</code> on its host key) before trusting it:
