@@ -4,6 +4,7 @@ import type { TuskErrorData } from '../../../machines/errors.ts';
 import type { ConnectionView } from '../../../machines/views.ts';
 import { makeConfig, makeView, renderWithServices } from '../../test/fixtures.tsx';
 import { Details } from '../Details.tsx';
+import { TestResult } from '../TestResult.tsx';
 
 const FINGERPRINT = 'SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8';
 const config = makeConfig({
@@ -83,4 +84,31 @@ test('any other error keeps the plain error box and no host key panel', () => {
   );
   expect(screen.queryByText(/host key/)).toBeNull();
   expect(screen.getByText('SSH login refused')).toBeTruthy();
+});
+
+test('Test connection’s SSH host key stage shows the fingerprint it stopped at', () => {
+  renderWithServices(
+    <TestResult
+      result={{
+        success: false,
+        latencyMs: 12,
+        stages: [
+          { name: 'ssh-tcp', ms: 1, ok: true },
+          {
+            name: 'ssh-handshake',
+            ms: 4,
+            ok: false,
+            error: {
+              kind: 'HostKeyUnknown',
+              message: 'host key not yet trusted',
+              fingerprint: FINGERPRINT,
+            },
+          },
+        ],
+      }}
+    />,
+  );
+  const failed = document.querySelector('.stage-failed');
+  expect(failed?.textContent).toContain('SSH host key');
+  expect(failed?.querySelector('code.fingerprint')?.textContent).toBe(FINGERPRINT);
 });
