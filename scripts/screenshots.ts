@@ -12,6 +12,7 @@ import WebSocket from 'ws';
 import { type RunningApp, startApp } from '../test/e2e/app.ts';
 import { launchBrowser } from '../test/e2e/browser.ts';
 import { makeDataDir, row, until } from '../test/e2e/page.ts';
+import { type SshServer, startSshd } from '../test/harness/sshd.ts';
 
 const { values } = parseArgs({
   options: { out: { type: 'string', default: 'docs/screenshots' } },
@@ -99,6 +100,7 @@ async function shoot(page: Page, name: string) {
 
 const data = await makeDataDir();
 let app: RunningApp | undefined;
+let sshd: SshServer | undefined;
 try {
   await mkdir(out, { recursive: true });
   app = await startApp({ dataDir: data.dir });
@@ -184,6 +186,51 @@ try {
       await shoot(page, 'form-validation');
       await page.keyboard.press('Escape');
 
+      // The SSH tunnel and the host list, filled in as for a replicated database behind a bastion.
+      await page.getByRole('button', { name: 'New connection' }).click();
+      const ssh = page.getByRole('dialog', { name: 'New connection' });
+      await ssh.getByLabel('Name', { exact: true }).fill('orders (via bastion)');
+      await ssh.getByLabel('Host', { exact: true }).fill('orders-db-1.prod.internal');
+      await ssh.getByRole('button', { name: 'Add host' }).click();
+      await ssh.getByLabel('Host 2', { exact: true }).fill('orders-db-2.prod.internal');
+      await ssh.getByLabel('Target session').selectOption('read-write');
+      await ssh.getByLabel('Connect through an SSH tunnel').check();
+      await ssh.getByLabel('SSH host', { exact: true }).fill('bastion.prod.example.com');
+      await ssh.getByLabel('SSH user', { exact: true }).fill('deploy');
+      await ssh.getByLabel('SSH authentication').selectOption('key');
+      await ssh.getByLabel('SSH key path', { exact: true }).fill('/home/me/.ssh/id_ed25519');
+      await ssh.getByLabel('Key passphrase', { exact: true }).fill('not-a-real-passphrase');
+      await ssh.getByLabel('Key passphrase', { exact: true }).scrollIntoViewIfNeeded();
+      await shoot(page, 'form-ssh-hosts');
+      await page.keyboard.press('Escape');
+
+      // A real sshd the app has never seen: the details ask for its host key to be trusted.
+      sshd = await startSshd({ permitOpen: [target.port] });
+      await ipc.send('save_connection', {
+        config: {
+          id: crypto.randomUUID(),
+          name: 'reporting (via ssh)',
+          host: target.host,
+          port: target.port,
+          database: 'postgres',
+          username: 'postgres',
+          sslMode: 'disable',
+          sshTunnel: {
+            enabled: true,
+            host: sshd.host,
+            port: sshd.port,
+            username: sshd.user,
+            auth: 'password',
+          },
+        },
+        sshPassword: sshd.password,
+      });
+      await row(page, 'reporting (via ssh)').click();
+      await page.getByRole('button', { name: 'Connect', exact: true }).click();
+      await page.getByText("The SSH server's host key is not known").waitFor();
+      await page.waitForTimeout(300);
+      await shoot(page, 'ssh-host-key');
+
       await page.getByRole('tab', { name: 'Actor system' }).click();
       await page.waitForTimeout(300);
       await shoot(page, 'actor-system');
@@ -194,5 +241,6 @@ try {
   ipc.close();
 } finally {
   await app?.stop();
+  await sshd?.dispose();
   await data.dispose();
 }

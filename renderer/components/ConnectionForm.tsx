@@ -9,6 +9,7 @@ import {
   type FormBase,
   type FormValues,
   fieldPaths,
+  type SecretKey,
   valuesOf,
   withEnvironment,
   withImport,
@@ -17,6 +18,7 @@ import {
 import { useGroups, useServices } from '../store/app-context.tsx';
 import { ErrorBox } from './ErrorBox.tsx';
 import { FormField } from './FormField.tsx';
+import { HostsEditor } from './HostsEditor.tsx';
 import { Confirm, Modal } from './Modal.tsx';
 import { TestResult } from './TestResult.tsx';
 
@@ -50,7 +52,7 @@ export function ConnectionForm({
   const [saved] = useState(() =>
     editId ? views.getSnapshot().byId.get(editId)?.config : undefined,
   );
-  // The saved config, with what an import set that has no field of its own (e.g. the hosts).
+  // The saved config, with what an import set that has no field of its own.
   const [base, setBase] = useState<FormBase | undefined>(saved);
   const [id] = useState(() => saved?.id ?? crypto.randomUUID());
   const [values, setValues] = useState<FormValues>(() => (saved ? valuesOf(saved) : emptyValues()));
@@ -95,7 +97,7 @@ export function ConnectionForm({
   ) => (
     <FormField
       label={label}
-      error={key === 'password' ? undefined : errorOf(key)}
+      error={isSecret(key) ? undefined : errorOf(key)}
       hint={opts.hint}
       wide={opts.wide}
     >
@@ -134,20 +136,21 @@ export function ConnectionForm({
     setBase((b) => withImportedExtras(b, parsed));
     const { hosts } = parsed.config;
     const list = hosts
-      ? ` ${hosts.length} hosts (${hosts.map((h) => `${h.host}:${h.port}`).join(', ')}), the first shown below;`
+      ? ` ${hosts.length} hosts (${hosts.map((h) => `${h.host}:${h.port}`).join(', ')}), listed under Hosts;`
       : '';
     setUrlMessage({ ok: true, text: `Imported:${list} check the fields below, then save.` });
     setUrl('');
   };
 
-  const password = values.password === '' ? undefined : values.password;
   const runTest = async () => {
     setSubmitted(true);
     if (!checked.ok) return;
     setTesting(true);
     setTest(null);
     try {
-      setTest(await transport.invoke('test_connection', { config: checked.config, password }));
+      setTest(
+        await transport.invoke('test_connection', { config: checked.config, ...secretsOf(values) }),
+      );
     } catch (error) {
       setSaveError(asErrorData(error));
     } finally {
@@ -161,7 +164,7 @@ export function ConnectionForm({
     if (!checked.ok) return;
     setSaving(true);
     try {
-      await transport.invoke('save_connection', { config: checked.config, password });
+      await transport.invoke('save_connection', { config: checked.config, ...secretsOf(values) });
       announcer.say(`${checked.config.name} saved`, 'good');
       onSaved(id);
     } catch (error) {
@@ -387,6 +390,18 @@ export function ConnectionForm({
           </div>
         </fieldset>
 
+        <HostsEditor
+          values={values}
+          errors={(path) =>
+            submitted || touched.has('moreHosts') ? checked.errors[path] : undefined
+          }
+          onHost={(key, value) => set(key, value)}
+          onRows={(rows) => set('moreHosts', rows)}
+          onTargetSession={(value) => set('targetSessionAttrs', value)}
+          onLoadBalance={(value) => set('loadBalanceHosts', value)}
+          onBlur={() => touch('moreHosts')}
+        />
+
         <fieldset className="form-section">
           <legend>SSH tunnel</legend>
           <div className="form-field form-check">
@@ -416,7 +431,21 @@ export function ConnectionForm({
                   </select>
                 )}
               </FormField>
+              {values.sshAuth === 'password' &&
+                text('sshPassword', 'SSH password', {
+                  type: 'password',
+                  wide: true,
+                  hint: saved?.sshTunnel
+                    ? 'Kept in the OS keyring: leave empty to keep the saved one'
+                    : 'Kept in the OS keyring, never in the settings file',
+                })}
               {values.sshAuth === 'key' && text('sshKeyPath', 'SSH key path', { wide: true })}
+              {values.sshAuth === 'key' &&
+                text('sshPassphrase', 'Key passphrase', {
+                  type: 'password',
+                  wide: true,
+                  hint: 'Only for an encrypted key; kept in the OS keyring',
+                })}
             </div>
           )}
         </fieldset>
@@ -444,6 +473,31 @@ export function ConnectionForm({
       )}
     </Modal>
   );
+}
+
+const isSecret = (key: string): key is SecretKey =>
+  key === 'password' || key === 'sshPassword' || key === 'sshPassphrase';
+
+/**
+ * The secrets as save_connection's and test_connection's own arguments (the keyring), never in
+ * the config; an empty field is not sent, so a saved secret is kept. The SSH ones only for the
+ * auth method that uses them, so switching to the agent does not save a stale password.
+ */
+export function secretsOf(values: FormValues): {
+  password?: string;
+  sshPassword?: string;
+  sshPassphrase?: string;
+} {
+  const ssh = values.sshEnabled;
+  return {
+    ...(values.password !== '' && { password: values.password }),
+    ...(ssh &&
+      values.sshAuth === 'password' &&
+      values.sshPassword !== '' && { sshPassword: values.sshPassword }),
+    ...(ssh &&
+      values.sshAuth === 'key' &&
+      values.sshPassphrase !== '' && { sshPassphrase: values.sshPassphrase }),
+  };
 }
 
 function Swatch({

@@ -6,6 +6,7 @@ import { useServices, useView } from '../store/app-context.tsx';
 import { ColorTag } from './ColorTag.tsx';
 import { ConnectionActions, openTransactions } from './ConnectionActions.tsx';
 import { DemoFaults } from './DemoFaults.tsx';
+import { HostKeyTrust } from './HostKeyTrust.tsx';
 import { InfoGrid } from './InfoGrid.tsx';
 import { Confirm } from './Modal.tsx';
 import { QueryConsole } from './QueryConsole.tsx';
@@ -85,6 +86,7 @@ export function Details({
       </p>
       <ConnectionActions view={view} onEdit={() => onEdit(id)} onDeleted={onDeleted} />
       <DemoFaults view={view} />
+      <HostKeyTrust view={view} />
       <InfoGrid view={view} />
       <div className="tabs" role="tablist" aria-label="Connection views">
         <TabButton tab="chart" current={tab} onSelect={setTab}>

@@ -3,6 +3,7 @@ import type { ConnectionView } from '../../machines/views.ts';
 import { formatClock, formatMs } from '../lib/format.ts';
 import { Countdown } from './Countdown.tsx';
 import { ErrorBox } from './ErrorBox.tsx';
+import { isHostKeyError } from './HostKeyTrust.tsx';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -13,8 +14,14 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-/** The host:port reached: on the last entry to `connected` (multi-host), else the configured one. */
+/**
+ * The host:port reached: the server info's (main/pg sets it from the session that read it; with
+ * a host list, the one that answered), else the last entry to `connected`, else the configured one.
+ */
 export function hostReached(view: ConnectionView): string {
+  const { server } = view;
+  if (server?.host !== undefined && server.port !== undefined)
+    return `${server.host}:${server.port}`;
   for (let i = view.transitions.length - 1; i >= 0; i--) {
     const host = view.transitions[i]!.host;
     if (host) return host;
@@ -55,6 +62,13 @@ export function InfoGrid({ view }: { view: ConnectionView }) {
               }`
             : null}
         </Field>
+        {config.sshTunnel?.enabled && (
+          <Field label="SSH tunnel">
+            {view.tunnel
+              ? `${view.tunnel.state}${view.tunnel.fingerprint ? `, ${view.tunnel.fingerprint}` : ''}`
+              : `not open (${config.sshTunnel.host}:${config.sshTunnel.port})`}
+          </Field>
+        )}
         <Field label="Reconnect">
           {view.status === 'reconnecting' || view.attempt > 0 ? (
             <span>
@@ -69,7 +83,10 @@ export function InfoGrid({ view }: { view: ConnectionView }) {
           ) : null}
         </Field>
       </dl>
-      {view.lastError && <ErrorBox error={view.lastError} title="Last error" />}
+      {/* Host-key errors get their own panel (HostKeyTrust), with what to do about them. */}
+      {view.lastError && !isHostKeyError(view.lastError) && (
+        <ErrorBox error={view.lastError} title="Last error" />
+      )}
     </div>
   );
 }

@@ -40,6 +40,9 @@ export function TestResult({ result }: { result: TestConnectionResult }) {
               <div className="stage-error">
                 <span>{stage.error.message}</span>
                 {stage.error.code && <code className="sqlstate">SQLSTATE {stage.error.code}</code>}
+                {stage.error.fingerprint && (
+                  <code className="fingerprint">{stage.error.fingerprint}</code>
+                )}
                 {(stage.hint ?? stage.error.hint) && (
                   <p className="hint">{stage.hint ?? stage.error.hint}</p>
                 )}

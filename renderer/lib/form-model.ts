@@ -4,6 +4,7 @@ import {
   DEFAULTS,
   type Environment,
   type SslMode,
+  type TargetSessionAttrs,
 } from '../../machines/config.ts';
 import type { ParsedConnectionString } from '../../machines/connection-string.ts';
 
@@ -36,10 +37,28 @@ export interface FormValues {
   sshUsername: string;
   sshAuth: 'password' | 'key' | 'agent';
   sshKeyPath: string;
+  /** The SSH login's password (auth = password) and the key's passphrase: to the keyring. */
+  sshPassword: string;
+  sshPassphrase: string;
+  /**
+   * The hosts after the first (libpq's host list); the first is always Host and Port, so the
+   * list and those fields cannot disagree. Empty: one host, no `hosts` in the config.
+   */
+  moreHosts: HostRow[];
+  targetSessionAttrs: TargetSessionAttrs;
+  loadBalanceHosts: 'disable' | 'random';
 }
 
+export interface HostRow {
+  host: string;
+  port: string;
+}
+
+/** The form's fields that never enter the config: they go to the keyring, as their own arguments. */
+export type SecretKey = 'password' | 'sshPassword' | 'sshPassphrase';
+
 /** Form field → the config path its issues come back on. */
-export const fieldPaths: Record<Exclude<keyof FormValues, 'password'>, string> = {
+export const fieldPaths: Record<Exclude<keyof FormValues, SecretKey | 'moreHosts'>, string> = {
   name: 'name',
   host: 'host',
   port: 'port',
@@ -63,6 +82,8 @@ export const fieldPaths: Record<Exclude<keyof FormValues, 'password'>, string> =
   sshUsername: 'sshTunnel.username',
   sshAuth: 'sshTunnel.auth',
   sshKeyPath: 'sshTunnel.keyPath',
+  targetSessionAttrs: 'options.targetSessionAttrs',
+  loadBalanceHosts: 'options.loadBalanceHosts',
 };
 
 /** The schema's messages name config keys; the form says what its labels say. */
@@ -85,6 +106,8 @@ const words: Record<string, string> = {
   environment: 'Environment',
   groupId: 'Group',
   hosts: 'Hosts',
+  targetSessionAttrs: 'Target session',
+  loadBalanceHosts: 'Load balance',
 };
 
 export function humanise(message: string): string {
@@ -130,6 +153,11 @@ export function emptyValues(): FormValues {
     sshUsername: '',
     sshAuth: 'agent',
     sshKeyPath: '',
+    sshPassword: '',
+    sshPassphrase: '',
+    moreHosts: [],
+    targetSessionAttrs: 'any',
+    loadBalanceHosts: 'disable',
   };
 }
 
@@ -161,8 +189,17 @@ export function valuesOf(config: ConnectionConfig): FormValues {
     sshUsername: ssh?.username ?? '',
     sshAuth: ssh?.auth ?? 'agent',
     sshKeyPath: ssh?.keyPath ?? '',
+    sshPassword: '',
+    sshPassphrase: '',
+    moreHosts: hostRows(config.hosts),
+    targetSessionAttrs: o.targetSessionAttrs,
+    loadBalanceHosts: o.loadBalanceHosts,
   };
 }
+
+/** A config's host list as the form's rows after the first (Host and Port are the first). */
+const hostRows = (hosts: readonly { host: string; port: number }[] | undefined): HostRow[] =>
+  (hosts ?? []).slice(1).map((h) => ({ host: h.host, port: String(h.port) }));
 
 /** Empty text is "not set" (the schema's default applies); anything else must be a number. */
 const num = (text: string) => (text.trim() === '' ? undefined : Number(text.trim()));
@@ -186,6 +223,14 @@ export function configInput(
     passwordInKeyring: values.password !== '' || (base?.passwordInKeyring ?? false),
     sslMode: values.sslMode,
     sslCaCert: opt(values.sslCaCert),
+    // Built from Host and Port plus the rows: its first entry is Host and Port by construction.
+    hosts:
+      values.moreHosts.length > 0
+        ? [
+            { host: values.host, port: num(values.port) },
+            ...values.moreHosts.map((h) => ({ host: h.host, port: num(h.port) })),
+          ]
+        : undefined,
     sshTunnel: keepsSsh
       ? {
           enabled: values.sshEnabled,
@@ -205,6 +250,8 @@ export function configInput(
       keepaliveIntervalSec: num(values.keepaliveIntervalSec),
       poolMax: num(values.poolMax),
       maxReconnectAttempts: num(values.maxReconnectAttempts),
+      targetSessionAttrs: values.targetSessionAttrs,
+      loadBalanceHosts: values.loadBalanceHosts,
     },
     environment: values.environment || undefined,
     groupId: opt(values.groupId),
@@ -247,6 +294,10 @@ export function withImport(values: FormValues, parsed: ParsedConnectionString): 
   if (o.connectTimeoutSec !== undefined) next.connectTimeoutSec = String(o.connectTimeoutSec);
   if (o.readonly !== undefined) next.readonly = o.readonly;
   if (o.statementTimeoutMs !== undefined) next.statementTimeoutMs = String(o.statementTimeoutMs);
+  // Always set, so a single-host import replaces an earlier list instead of leaving it behind.
+  next.moreHosts = hostRows(config.hosts);
+  if (o.targetSessionAttrs !== undefined) next.targetSessionAttrs = o.targetSessionAttrs;
+  if (o.loadBalanceHosts !== undefined) next.loadBalanceHosts = o.loadBalanceHosts;
   if (!next.name && config.host) {
     next.name = config.database ? `${config.database} on ${config.host}` : config.host;
   }
@@ -259,16 +310,16 @@ export type FormBase = Partial<Omit<ConnectionConfig, 'options'>> & {
 };
 
 /**
- * What an import sets that the form has no field for (the host list, target_session_attrs,
- * load_balance_hosts), laid over the config the form started from. `hosts` is always set, so a
- * single-host import replaces an earlier list instead of leaving it behind.
+ * What an import sets that the form has no field for, laid over the config the form started
+ * from: its options (the host list, target_session_attrs and load_balance_hosts have fields now,
+ * and the form's values win over these).
  */
 export function withImportedExtras(
   base: FormBase | undefined,
   parsed: ParsedConnectionString,
 ): FormBase {
-  const { hosts, options } = parsed.config;
-  return { ...base, hosts, options: { ...base?.options, ...options } };
+  const { options } = parsed.config;
+  return { ...base, options: { ...base?.options, ...options } };
 }
 
 /** Choosing production turns its safety profile on; leaving it changes nothing back. */
