@@ -32,6 +32,17 @@ export interface ClientHooks {
   track(client: TuskClient): void;
   /** An error on a client that had connected and been verified: its connection is gone. */
   onError(client: TuskClient, error: Error): void;
+  /**
+   * Statements to send in the verify query's own message (one simple Query, one round trip),
+   * and where their results go once the connection is verified; null for none. A session asks
+   * its first physical connection for the session settings, server info and role this way.
+   */
+  piggyback?(): Piggyback | null;
+}
+
+export interface Piggyback {
+  sql: string;
+  take(results: pg.QueryResult[]): void;
 }
 
 /** The node-postgres fields this module relies on that @types/pg does not declare. */
@@ -200,10 +211,13 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
       timer.unref();
       try {
         await super.connect();
-        const result = await this.query(VERIFY_SQL).catch((error: unknown) => {
+        const extra = hooks.piggyback?.() ?? null;
+        const sql = extra ? `${VERIFY_SQL}; ${extra.sql}` : VERIFY_SQL;
+        const answer = (await this.query(sql).catch((error: unknown) => {
           throw adminConsole(error) ?? error;
-        });
-        const row = result.rows[0];
+        })) as pg.QueryResult | pg.QueryResult[];
+        const [result, ...rest] = Array.isArray(answer) ? answer : [answer];
+        const row = result?.rows[0];
         const pooled = Number(row.pid) !== (this as unknown as ClientInternals).processID;
         const perTransaction = hooks.perTransaction(pooled);
         if (!perTransaction) {
@@ -215,6 +229,7 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
         // Behind a pooler a restoring SET would land on whichever server backend is next, and
         // stay there for the pooler's other clients; each transaction is read-only anyway.
         if (hooks.expected.readonly && !perTransaction) this.#keepReadOnly();
+        extra?.take(rest);
         this.#usable = true;
         return this;
       } catch (error) {
