@@ -89,6 +89,8 @@ export interface TuskClient extends pg.Client {
 export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) => TuskClient {
   return class VerifiedClient extends pg.Client implements TuskClient {
     #usable = false;
+    /** As the server reported it at startup (ParameterStatus). */
+    #serverVersion = '';
 
     constructor(config: pg.ClientConfig) {
       // pg-pool keeps `password` non-enumerable on the config it passes: a spread would drop it.
@@ -103,6 +105,14 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
         if (this.#usable) hooks.onError(this, error);
       });
       hooks.track(this);
+      this.connection.on(
+        'parameterStatus',
+        (message: { parameterName: string; parameterValue: string }) => {
+          if (message.parameterName === 'server_version') {
+            this.#serverVersion = message.parameterValue;
+          }
+        },
+      );
     }
 
     get usable(): boolean {
@@ -211,11 +221,23 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
       timer.unref();
       try {
         await super.connect();
-        const extra = hooks.piggyback?.() ?? null;
-        const sql = extra ? `${VERIFY_SQL}; ${extra.sql}` : VERIFY_SQL;
-        const answer = (await this.query(sql).catch((error: unknown) => {
-          throw adminConsole(error) ?? error;
-        })) as pg.QueryResult | pg.QueryResult[];
+        // PgBouncer's admin console reports its own version ("1.23.1/bouncer") and closes a
+        // connection that sends it several statements at once: it gets the verify query alone.
+        let extra = this.#serverVersion.endsWith('/bouncer') ? null : (hooks.piggyback?.() ?? null);
+        const verify = () =>
+          this.query(VERIFY_SQL).catch((error: unknown) => {
+            throw adminConsole(error) ?? error;
+          });
+        // An error the server answered in the shared flight (PgBouncer's admin console takes
+        // one statement per message; a server may refuse a piggybacked statement) is judged on
+        // the verify query alone, and the session's later steps then ask on their own.
+        const answer = (await (extra
+          ? this.query(`${VERIFY_SQL}; ${extra.sql}`).catch((error: unknown) => {
+              if (!(error instanceof pg.DatabaseError)) throw error;
+              extra = null;
+              return verify();
+            })
+          : verify())) as pg.QueryResult | pg.QueryResult[];
         const [result, ...rest] = Array.isArray(answer) ? answer : [answer];
         const row = result?.rows[0];
         const pooled = Number(row.pid) !== (this as unknown as ClientInternals).processID;
