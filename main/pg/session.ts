@@ -397,9 +397,18 @@ export class PgSession {
     );
   }
 
+  /**
+   * The session as it stands: a loss heard of since the open (the server's FATAL on a
+   * terminated backend, a socket's end) fails the step that reads from the first flight.
+   */
+  #stillUsable(): void {
+    if (this.#state !== 'open' && this.#state !== 'opening') throw this.lostError ?? notConnected();
+  }
+
   /** What SHOW said, in the first connection's verify flight (asked again if it did not run). */
   async applySettings(): Promise<SessionSettings> {
     try {
+      this.#stillUsable();
       const results =
         this.#first?.shown ?? (await this.#controlQuery(SHOW_SQL, 'Reading the session settings'));
       const [ro, st, app] = shownValues(Array.isArray(results) ? results : [results]);
@@ -420,6 +429,7 @@ export class PgSession {
 
   async readServerInfo(): Promise<ServerInfo> {
     try {
+      this.#stillUsable();
       const result =
         this.#first?.info ?? (await this.#controlQuery(SERVER_INFO_SQL, 'Reading server info'));
       const { host, port } = this.config;
