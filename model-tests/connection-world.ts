@@ -124,9 +124,16 @@ export async function openWorld(server: SharedServer, options: WorldOptions): Pr
         await proxy.setMode('pass');
       };
     },
-    // Every backend of the connection: the control client and the pool's first client.
+    // Every backend of the connection (the pool's clients, and the control client once it
+    // opened behind `connected`). Then until the proxy saw our side close each of their
+    // sockets, so the client has read the server's FATAL: a step that answers from what the
+    // connect already read (SHOW, server info) makes no round trip that would meet it.
     terminated: async () => {
-      await server.terminate({ applicationName: config.options.applicationName });
+      const open = proxy.openCount();
+      const killed = await server.terminate({ applicationName: config.options.applicationName });
+      for (let i = 0; i < 200 && proxy.openCount() > open - killed.length; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
       return async () => {};
     },
   };

@@ -32,6 +32,17 @@ export interface ClientHooks {
   track(client: TuskClient): void;
   /** An error on a client that had connected and been verified: its connection is gone. */
   onError(client: TuskClient, error: Error): void;
+  /**
+   * Statements to send in the verify query's own message (one simple Query, one round trip),
+   * and where their results go once the connection is verified; null for none. A session asks
+   * its first physical connection for the session settings, server info and role this way.
+   */
+  piggyback?(): Piggyback | null;
+}
+
+export interface Piggyback {
+  sql: string;
+  take(results: pg.QueryResult[]): void;
 }
 
 /** The node-postgres fields this module relies on that @types/pg does not declare. */
@@ -78,6 +89,8 @@ export interface TuskClient extends pg.Client {
 export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) => TuskClient {
   return class VerifiedClient extends pg.Client implements TuskClient {
     #usable = false;
+    /** As the server reported it at startup (ParameterStatus). */
+    #serverVersion = '';
 
     constructor(config: pg.ClientConfig) {
       // pg-pool keeps `password` non-enumerable on the config it passes: a spread would drop it.
@@ -92,6 +105,14 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
         if (this.#usable) hooks.onError(this, error);
       });
       hooks.track(this);
+      this.connection.on(
+        'parameterStatus',
+        (message: { parameterName: string; parameterValue: string }) => {
+          if (message.parameterName === 'server_version') {
+            this.#serverVersion = message.parameterValue;
+          }
+        },
+      );
     }
 
     get usable(): boolean {
@@ -200,10 +221,25 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
       timer.unref();
       try {
         await super.connect();
-        const result = await this.query(VERIFY_SQL).catch((error: unknown) => {
-          throw adminConsole(error) ?? error;
-        });
-        const row = result.rows[0];
+        // PgBouncer's admin console reports its own version ("1.23.1/bouncer") and closes a
+        // connection that sends it several statements at once: it gets the verify query alone.
+        let extra = this.#serverVersion.endsWith('/bouncer') ? null : (hooks.piggyback?.() ?? null);
+        const verify = () =>
+          this.query(VERIFY_SQL).catch((error: unknown) => {
+            throw adminConsole(error) ?? error;
+          });
+        // An error the server answered in the shared flight (PgBouncer's admin console takes
+        // one statement per message; a server may refuse a piggybacked statement) is judged on
+        // the verify query alone, and the session's later steps then ask on their own.
+        const answer = (await (extra
+          ? this.query(`${VERIFY_SQL}; ${extra.sql}`).catch((error: unknown) => {
+              if (!(error instanceof pg.DatabaseError)) throw error;
+              extra = null;
+              return verify();
+            })
+          : verify())) as pg.QueryResult | pg.QueryResult[];
+        const [result, ...rest] = Array.isArray(answer) ? answer : [answer];
+        const row = result?.rows[0];
         const pooled = Number(row.pid) !== (this as unknown as ClientInternals).processID;
         const perTransaction = hooks.perTransaction(pooled);
         if (!perTransaction) {
@@ -215,6 +251,7 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
         // Behind a pooler a restoring SET would land on whichever server backend is next, and
         // stay there for the pooler's other clients; each transaction is read-only anyway.
         if (hooks.expected.readonly && !perTransaction) this.#keepReadOnly();
+        extra?.take(rest);
         this.#usable = true;
         return this;
       } catch (error) {

@@ -9,7 +9,7 @@ import type {
 } from '../../machines/connection.types.ts';
 import { TuskError } from '../../machines/errors.ts';
 import type { SocketFactory } from './cancel.ts';
-import { clientClass, clientConfig, type TuskClient } from './client.ts';
+import { clientClass, clientConfig, type Piggyback, type TuskClient } from './client.ts';
 import { closeClients, destroyAll, type SessionResources } from './close.ts';
 import { type MapOptions, notConnected, toTuskError } from './errors.ts';
 import { keptTarget, mismatch, ROLE_PING_SQL, ROLE_SQL, targetMismatch, toRole } from './hosts.ts';
@@ -20,6 +20,7 @@ import {
   refusesStartupOptions,
   SERVER_INFO_SQL,
   SHOW_SQL,
+  shownValues,
   toServerInfo,
   toSessionSettings,
 } from './settings.ts';
@@ -32,12 +33,27 @@ const POOL_IDLE_TIMEOUT_MS = 10_000;
 export const PING_SQL = 'SELECT 1 /* tusk keepalive */';
 export type CloseReason = CloseInput['reason'];
 type State = 'opening' | 'open' | 'lost' | 'closed';
+/** SHOW_SQL's statements: read-only, statement timeout, application name. */
+const SHOWN = 3;
+
+/** What the first physical connection read in its verify flight (see `#piggyback`). */
+interface FirstRead {
+  shown: pg.QueryResult[];
+  info: pg.QueryResult | undefined;
+  role: pg.QueryResult | undefined;
+}
 
 /**
- * One open connection: a control client (keepalive ping, SHOW, server info, so those never wait
- * behind user queries for a pooled client) and a pg.Pool of `poolMax - 1` clients for queries,
- * so the connection never holds more than `poolMax` backends. With poolMax 1 there is no control
- * client and everything goes through the pool's single client (see ping()).
+ * One open connection: a control client (keepalive ping, so it never waits behind user queries
+ * for a pooled client) and a pg.Pool of `poolMax - 1` clients for queries, so the connection
+ * never holds more than `poolMax` backends. With poolMax 1 there is no control client and
+ * everything goes through the pool's single client (see ping()).
+ *
+ * Opening costs what the protocol needs for one connection (TCP, TLS, startup, SCRAM) and one
+ * query: the pool's first client is opened first, and its verify query carries SHOW, the server
+ * info and the role in the same message (`#piggyback`), so applySettings and readServerInfo
+ * answer from what that flight read. The control client opens after that, behind `connected`
+ * (so a wrong password has cost one login only; `controlReady`).
  *
  * The password lives only in a private field (not a property, so never enumerable, serialised
  * or logged) and is dropped when the session closes.
@@ -56,6 +72,13 @@ export class PgSession {
   /** Decided by the first physical connection: true behind a pooler. */
   #viaPooler: boolean | undefined;
   readonly #enforces: boolean;
+  /** The target of the open in progress: its role is read in the first verify flight. */
+  #target: TargetSessionAttrs = 'any';
+  #firstClaimed = false;
+  #first: FirstRead | null = null;
+  #controlReady: Promise<void> = Promise.resolve();
+  /** What the first connection settled on (`prefer` may have fallen back), for the control. */
+  #ssl: TlsPlan['ssl'] | undefined;
   /** Through an SSH tunnel: every socket (pooled clients, cancel requests) is one of its channels. */
   readonly stream: SocketFactory | undefined;
 
@@ -85,7 +108,37 @@ export class PgSession {
         client.once('end', () => this.#res.clients.delete(client));
       },
       onError: (_client, error) => this.#lost(error),
+      piggyback: () => this.#piggyback(),
     });
+  }
+
+  /**
+   * The first physical connection of an open reads, in its verify query's message, what the
+   * machine's later steps report (SHOW, server info) and, for a target other than any, the
+   * server's role: one round trip where there were three. Later connections verify alone.
+   */
+  #piggyback(): Piggyback | null {
+    if (this.#state !== 'opening' || this.#firstClaimed) return null;
+    this.#firstClaimed = true;
+    const withRole = this.#target !== 'any';
+    return {
+      sql: [SHOW_SQL, SERVER_INFO_SQL, ...(withRole ? [ROLE_SQL] : [])].join('; '),
+      take: (results) => {
+        this.#first = {
+          shown: results.slice(0, SHOWN),
+          info: results[SHOWN],
+          role: withRole ? results[SHOWN + 1] : undefined,
+        };
+      },
+    };
+  }
+
+  /**
+   * Settles once the control client's open, started behind `connected`, is done (open or not,
+   * see `#openControl`); the keepalive ping waits for it. Resolved with poolMax 1.
+   */
+  get controlReady(): Promise<void> {
+    return this.#controlReady;
   }
 
   get #timeoutMs(): number {
@@ -152,9 +205,10 @@ export class PgSession {
   }
 
   /**
-   * Connects the control client and the pool's first client, within connectTimeoutSec. With a
-   * `target` other than any, the first connection asks the server its role before the pool
-   * opens, and a server that does not match fails the open with TARGET_MISMATCH (hosts.ts).
+   * Connects the pool's first client within connectTimeoutSec, and starts the control client
+   * once it is verified (and the target checked). With a `target` other than any, the first
+   * connection asks the server its role, and a server that does not match fails the open with
+   * TARGET_MISMATCH (hosts.ts) before a second connection is made.
    */
   async open(signal: AbortSignal, target: TargetSessionAttrs = 'any'): Promise<void> {
     let timedOut = false;
@@ -165,6 +219,7 @@ export class PgSession {
     }, this.#timeoutMs);
     timer.unref();
     signal.addEventListener('abort', stop, { once: true });
+    this.#target = target;
     try {
       const plan = await tlsPlan(this.config);
       const max = this.config.options.poolMax;
@@ -174,14 +229,15 @@ export class PgSession {
         () => this.#state === 'opening',
         (s) =>
           this.#unlessOptionsRefused(async () => {
-            if (max > 1) this.#res.control = await this.#connectControl(s);
-            else await this.#openPool(s, 1);
+            this.#firstClaimed = false;
+            this.#first = null;
+            await this.#openPool(s, Math.max(1, max - 1));
           }),
       );
       await this.#checkTarget(target);
-      if (max > 1) await this.#openPool(ssl, max - 1);
       this.#checkStillOpening(signal);
       this.#state = 'open';
+      if (max > 1) this.#controlReady = this.#openControl(ssl);
     } catch (error) {
       if (timedOut) {
         throw new TuskError(
@@ -203,10 +259,10 @@ export class PgSession {
   /** Rejects with TARGET_MISMATCH (ConnectionLost when `lost`) if the server is not `target`. */
   async #checkTarget(target: TargetSessionAttrs | null, lost = false): Promise<void> {
     if (target === null || target === 'any') return;
-    const result = await this.#controlQuery(
-      lost ? ROLE_PING_SQL : ROLE_SQL,
-      'Reading the server role',
-    );
+    // At open, the first connection's verify flight read it (`#piggyback`).
+    const result =
+      (!lost && this.#first?.role) ||
+      (await this.#controlQuery(lost ? ROLE_PING_SQL : ROLE_SQL, 'Reading the server role'));
     const row = (result as pg.QueryResult).rows[0] as Record<string, unknown> | undefined;
     const why = mismatch(target, toRole(row, this.config.options.readonly));
     if (why) throw targetMismatch(this.config, why, lost);
@@ -249,16 +305,32 @@ export class PgSession {
     );
   }
 
-  async #connectControl(ssl: TlsPlan['ssl']): Promise<TuskClient> {
-    this.#checkStillOpening();
+  /**
+   * Opens the control client behind `connected`. A close meanwhile destroys it (every client is
+   * tracked from construction). A failure is not a loss: the pool's clients still work (a loss
+   * of the server shows on them and on the ping), so until a later ping opens it again the ping
+   * goes through the pool, as with poolMax 1. Were a refused control client a loss, a server at
+   * its connection limit would be reconnected to in a loop with no backoff (each reconnect
+   * reaches `connected`, which resets the attempts).
+   */
+  async #openControl(ssl: TlsPlan['ssl']): Promise<void> {
+    this.#ssl = ssl;
     const client = new this.#Client(this.#clientConfig(ssl));
-    await client.connect();
+    try {
+      await client.connect();
+    } catch {
+      return;
+    }
+    if (this.#state !== 'open') {
+      client.destroy();
+      return;
+    }
+    this.#res.control = client;
     client.once('end', () =>
       this.#lost(
         new TuskError({ kind: 'ConnectionLost', message: 'The control connection ended' }),
       ),
     );
-    return client;
   }
 
   /** Creates the pool and opens (so verifies) its first client now, not at the first query. */
@@ -325,12 +397,21 @@ export class PgSession {
     );
   }
 
+  /**
+   * The session as it stands: a loss heard of since the open (the server's FATAL on a
+   * terminated backend, a socket's end) fails the step that reads from the first flight.
+   */
+  #stillUsable(): void {
+    if (this.#state !== 'open' && this.#state !== 'opening') throw this.lostError ?? notConnected();
+  }
+
+  /** What SHOW said, in the first connection's verify flight (asked again if it did not run). */
   async applySettings(): Promise<SessionSettings> {
     try {
-      const results = await this.#controlQuery(SHOW_SQL, 'Reading the session settings');
-      const [ro, st, app] = (Array.isArray(results) ? results : [results]).map(
-        (r) => Object.values(r.rows[0] ?? {})[0] as string,
-      );
+      this.#stillUsable();
+      const results =
+        this.#first?.shown ?? (await this.#controlQuery(SHOW_SQL, 'Reading the session settings'));
+      const [ro, st, app] = shownValues(Array.isArray(results) ? results : [results]);
       const shown = toSessionSettings(ro ?? '', st ?? '', app ?? '');
       if (!this.perTransaction) return shown;
       // The control connection's own settings say nothing behind a pooler: what every
@@ -348,7 +429,9 @@ export class PgSession {
 
   async readServerInfo(): Promise<ServerInfo> {
     try {
-      const result = await this.#controlQuery(SERVER_INFO_SQL, 'Reading server info');
+      this.#stillUsable();
+      const result =
+        this.#first?.info ?? (await this.#controlQuery(SERVER_INFO_SQL, 'Reading server info'));
       const { host, port } = this.config;
       return { ...toServerInfo((result as pg.QueryResult).rows[0]), host, port };
     } catch (error) {
@@ -364,6 +447,12 @@ export class PgSession {
    * notices (documented limitation).
    */
   async ping(): Promise<PingResult> {
+    // Bounded: the control client's connect has its own connectTimeoutSec deadline.
+    await this.#controlReady;
+    if (!this.#res.control && this.#ssl !== undefined && this.#state === 'open') {
+      // It could not be opened before: try again behind this ping, which uses the pool.
+      this.#controlReady = this.#openControl(this.#ssl);
+    }
     const pool = this.#res.pool;
     if (!this.#res.control && pool && pool.idleCount === 0 && pool.totalCount >= 1) {
       return { latencyMs: 0, at: Date.now(), pool: this.poolUse, skipped: true };

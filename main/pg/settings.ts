@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import type { ConnectionOptions } from '../../machines/config.ts';
 import type { ServerInfo, SessionSettings } from '../../machines/connection.types.ts';
 import { TuskError } from '../../machines/errors.ts';
@@ -115,6 +116,10 @@ export function checkSettings(
   });
 }
 
+/** The first value of each SHOW_SQL result, in order: read-only, statement timeout, app name. */
+export const shownValues = (results: pg.QueryResult[]): string[] =>
+  results.map((r) => String(Object.values(r.rows[0] ?? {})[0] ?? ''));
+
 /** Reads the three SHOW results into the machine's SessionSettings. */
 export function toSessionSettings(
   readonly: string,
@@ -128,7 +133,10 @@ export function toSessionSettings(
   };
 }
 
-/** What readServerInfo reports; `ssl` is about the connection it runs on (the control one). */
+/**
+ * What readServerInfo reports; `ssl` and `pid` are about the connection it runs on: the
+ * session's first physical connection (the pool's first client), in its verify flight.
+ */
 export const SERVER_INFO_SQL = `select version() as version,
   current_setting('server_version_num') as version_num, current_database() as database,
   current_user as "user", pg_backend_pid() as pid, pg_postmaster_start_time() as started_at,

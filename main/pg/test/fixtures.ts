@@ -64,6 +64,9 @@ export function effectsPerTest(): { effects: () => PgEffects; actors: Connection
   };
 }
 
+/** Each actor's effects, so connected() can find its session. */
+const effectsOf = new WeakMap<ConnectionActor, PgEffects>();
+
 export function startConnection(
   effects: PgEffects,
   config: ConnectionConfig,
@@ -73,6 +76,7 @@ export function startConnection(
   const machine = (opts.machine ?? connectionMachine).provide({ actors: effects.actors });
   const actor = createActor(machine, { input: { config } });
   opts.actors?.push(actor);
+  effectsOf.set(actor, effects);
   actor.start();
   return actor;
 }
@@ -87,7 +91,10 @@ export function waitForStatus(
   return waitFor(actor, (s) => s.matches(status), { timeout });
 }
 
-/** Connects and waits for `connected`; fails with the machine's lastError if it lands in `error`. */
+/**
+ * Connects and waits for `connected`, and for the control client that opens behind it (so a
+ * test sees both backends); fails with the machine's lastError if it lands in `error`.
+ */
 export async function connected(
   actor: ConnectionActor,
   timeout = 10_000,
@@ -99,6 +106,7 @@ export async function connected(
   if (snapshot.matches('error')) {
     throw new Error(`expected connected, got error: ${JSON.stringify(snapshot.context.lastError)}`);
   }
+  await effectsOf.get(actor)?.sessions.get(snapshot.context.config.id)?.controlReady;
   return snapshot;
 }
 

@@ -66,9 +66,10 @@ describe('server stopped, then started again', () => {
     await expect
       .poll(statuses.statuses, { timeout: 8000 })
       .toEqual(['connected', 'reconnecting', 'connected']);
+    await sessionOf(effects(), config).controlReady;
 
-    // One connection per failed attempt (the control client's); the attempt that succeeds
-    // opens the control client and then the pool's first client: the last one is not an attempt.
+    // One connection per attempt (the pool's first client); the attempt that succeeds opens
+    // the control client behind `connected`: the last one is not an attempt.
     const attempts = proxy.connections.slice(before, -1).map((c) => c.at);
     const gaps = attempts.slice(1).map((t, i) => t - (attempts[i] ?? t));
     expect(gaps.length).toBeGreaterThanOrEqual(5);
