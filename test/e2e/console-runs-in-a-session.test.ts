@@ -1,9 +1,8 @@
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { sharedServer, uniqueName } from '../harness/shared.ts';
-import { type RunningApp, startApp } from './app.ts';
-import { launchBrowser, type TestBrowser } from './browser.ts';
-import { makeDataDir, row, until } from './page.ts';
+import { row, until } from './page.ts';
+import { e2eSuite } from './suite.ts';
 
 /*
  * The console holds a session of its own (one pinned backend), so a transaction spans
@@ -12,21 +11,7 @@ import { makeDataDir, row, until } from './page.ts';
  * the harness's own connection, not only through what the UI says.
  */
 const pg = sharedServer();
-let data: Awaited<ReturnType<typeof makeDataDir>>;
-let app: RunningApp;
-let browser: TestBrowser;
-
-beforeAll(async () => {
-  data = await makeDataDir();
-  app = await startApp({ dataDir: data.dir, demo: false });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await data?.dispose();
-});
+const suite = e2eSuite();
 
 interface Console {
   page: Page;
@@ -43,8 +28,8 @@ interface Console {
 
 /** A saved connection to the test server, connected, with its console open and its session held. */
 async function openConsole(name: string): Promise<Console> {
-  const page = await browser.context.newPage();
-  await page.goto(app.url);
+  const page = await suite.browser.context.newPage();
+  await page.goto(suite.app.url);
   await page.getByRole('button', { name: 'New connection' }).click();
   const form = page.getByRole('dialog', { name: 'New connection' });
   await form.getByLabel('Name', { exact: true }).fill(name);

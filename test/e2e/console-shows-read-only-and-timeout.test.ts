@@ -1,35 +1,20 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { sharedServer, uniqueName } from '../harness/shared.ts';
-import { type RunningApp, startApp } from './app.ts';
-import { launchBrowser, type TestBrowser } from './browser.ts';
-import { makeDataDir, row, until } from './page.ts';
+import { row, until } from './page.ts';
+import { e2eSuite } from './suite.ts';
 
 /*
  * The console shows what the connection's safety settings do on the server: a write through a
  * read-only connection refused with 25006, a statement stopped by the statement timeout.
  */
 const pg = sharedServer();
-let data: Awaited<ReturnType<typeof makeDataDir>>;
-let app: RunningApp;
-let browser: TestBrowser;
-
-beforeAll(async () => {
-  data = await makeDataDir();
-  app = await startApp({ dataDir: data.dir, demo: false });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await data?.dispose();
-});
+const suite = e2eSuite();
 
 test('read-only and a 500 ms statement timeout: a write is refused with 25006, a long statement stopped', async () => {
   const table = uniqueName('e2e_ro');
   await pg.admin().query(`create table ${table} (n int)`);
-  const page = await browser.context.newPage();
-  await page.goto(app.url);
+  const page = await suite.browser.context.newPage();
+  await page.goto(suite.app.url);
   await page.getByRole('button', { name: 'New connection' }).click();
   const form = page.getByRole('dialog', { name: 'New connection' });
   await form.getByLabel('Name', { exact: true }).fill('guarded (e2e)');

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type RunningApp, startApp } from './app.ts';
-import { launchBrowser, type TestBrowser } from './browser.ts';
-import { makeDataDir, row } from './page.ts';
+import { expect, test } from 'vitest';
+import { row } from './page.ts';
+import { e2eSuite } from './suite.ts';
 
 /*
  * The renderer sets styles only through the CSSOM (React's style prop, React Flow, the
@@ -9,30 +8,16 @@ import { makeDataDir, row } from './page.ts';
  * `style-src 'self'` without 'unsafe-inline': the policy the host itself sends, which the test
  * reads from the page's response. Any violation the browser reports fails the test.
  */
-let data: Awaited<ReturnType<typeof makeDataDir>>;
-let app: RunningApp;
-let browser: TestBrowser;
-
-beforeAll(async () => {
-  data = await makeDataDir();
-  app = await startApp({ dataDir: data.dir, demo: false });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await data?.dispose();
-});
+const suite = e2eSuite();
 
 test("the form, the sidebar and the live chart run under style-src 'self' with no violation", async () => {
-  const page = await browser.context.newPage();
+  const page = await suite.browser.context.newPage();
   await page.addInitScript(`
     window.__violations = [];
     document.addEventListener('securitypolicyviolation', (e) =>
       window.__violations.push(e.violatedDirective + ' ' + (e.blockedURI || e.sample || '') + ' ' + e.sourceFile + ':' + e.lineNumber + ':' + e.columnNumber));
   `);
-  const response = await page.goto(app.url);
+  const response = await page.goto(suite.app.url);
   const policy = (await response?.allHeaders())?.['content-security-policy'] ?? '';
   expect(policy).toMatch(/style-src 'self'(;|$)/);
   expect(policy).not.toContain('unsafe-inline');

@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { sharedServer } from '../harness/shared.ts';
 import { type SshServer, startSshd } from '../harness/sshd.ts';
-import { type RunningApp, startApp } from './app.ts';
-import { launchBrowser, type TestBrowser } from './browser.ts';
-import { makeDataDir, row, until } from './page.ts';
+import { row, until } from './page.ts';
+import { e2eSuite } from './suite.ts';
 
 /*
  * A real OpenSSH server (its own process, a host key made for this run) in front of the shared
@@ -13,23 +12,11 @@ import { makeDataDir, row, until } from './page.ts';
  */
 const pg = sharedServer();
 let sshd: SshServer;
-let data: Awaited<ReturnType<typeof makeDataDir>>;
-let app: RunningApp;
-let browser: TestBrowser;
-
 beforeAll(async () => {
   sshd = await startSshd({ permitOpen: [pg.port] });
-  data = await makeDataDir();
-  app = await startApp({ dataDir: data.dir, demo: false });
-  browser = await launchBrowser();
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await data?.dispose();
-  await sshd?.dispose();
-});
+afterAll(() => sshd?.dispose());
+const suite = e2eSuite();
 
 /** The server's fingerprint as `ssh-keygen -l` prints it, from its known_hosts line. */
 const serverFingerprint = async () => {
@@ -39,8 +26,8 @@ const serverFingerprint = async () => {
 };
 
 test('an unknown SSH host key: the details show its fingerprint, "Trust this host key" connects', async () => {
-  const page = await browser.context.newPage();
-  await page.goto(app.url);
+  const page = await suite.browser.context.newPage();
+  await page.goto(suite.app.url);
 
   await page.getByRole('button', { name: 'New connection' }).click();
   const form = page.getByRole('dialog', { name: 'New connection' });

@@ -1,31 +1,16 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { sharedServer, uniqueName } from '../harness/shared.ts';
-import { type RunningApp, startApp } from './app.ts';
-import { launchBrowser, type TestBrowser } from './browser.ts';
-import { makeDataDir, row, until } from './page.ts';
+import { row, until } from './page.ts';
+import { e2eSuite } from './suite.ts';
 
 const pg = sharedServer();
-let data: Awaited<ReturnType<typeof makeDataDir>>;
-let app: RunningApp;
-let browser: TestBrowser;
-
-beforeAll(async () => {
-  data = await makeDataDir();
-  app = await startApp({ dataDir: data.dir, demo: false });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await data?.dispose();
-});
+const suite = e2eSuite();
 
 test('a wrong password: the test names the failing stage, and Connect shows the error with its SQLSTATE', async () => {
   const role = uniqueName('e2e_role');
   await pg.createRole(role, 'right-password');
-  const page = await browser.context.newPage();
-  await page.goto(app.url);
+  const page = await suite.browser.context.newPage();
+  await page.goto(suite.app.url);
 
   await page.getByRole('button', { name: 'New connection' }).click();
   const form = page.getByRole('dialog', { name: 'New connection' });
