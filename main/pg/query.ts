@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { backoff } from '../../machines/backoff.ts';
 import { DEFAULTS } from '../../machines/config.ts';
 import { isRetryable, TuskError } from '../../machines/errors.ts';
+import type { QueryField, QueryResultView } from '../../machines/ipc.ts';
 import type { TuskClient } from './client.ts';
 import {
   hasSqlstate,
@@ -15,16 +16,7 @@ import type { PgSession } from './session.ts';
 import { expectedSettings } from './settings.ts';
 import { sleep } from './timing.ts';
 
-export interface QueryField {
-  name: string;
-  dataTypeID: number;
-}
-
-export interface QueryResultView {
-  rows: Record<string, unknown>[];
-  rowCount: number | null;
-  fields: QueryField[];
-}
+export type { QueryField, QueryResultView };
 
 export interface RunQueryOptions {
   /** Gives up waiting for a client (NotConnected); a query already sent is not interrupted. */
