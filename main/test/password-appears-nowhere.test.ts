@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterEach, beforeAll, expect, it, vi } from 'vitest';
 import type { InspectionEvent } from 'xstate';
@@ -9,6 +7,7 @@ import { createFaultProxy, type FaultProxy } from '../../test/harness/fault-prox
 import { sharedServer, uniqueName } from '../../test/harness/shared.ts';
 import type { ConnectionService } from '../service.ts';
 import { configFor, rejection, startService, untilStatus } from './helpers.ts';
+import { errorTexts, filesUnder } from './secret-scan.ts';
 
 const server = sharedServer();
 const role = uniqueName('secret_user');
@@ -35,18 +34,6 @@ function snapshotsOf(service: ConnectionService): string[] {
     texts.push(JSON.stringify(child.getSnapshot()), JSON.stringify(child.getPersistedSnapshot()));
   }
   return texts;
-}
-
-function errorTexts(error: unknown): string[] {
-  const e = error as Error;
-  return [e.message, JSON.stringify(e), String(e.stack), inspect(e, { depth: 10 })];
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return Promise.all(
-    entries.filter((e) => e.isFile()).map((e) => readFile(join(e.parentPath, e.name), 'utf8')),
-  );
 }
 
 it('the password is in the keyring and nowhere else: file, snapshots, events, errors, logs', async () => {

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { expect, it, vi } from 'vitest';
 import type { InspectionEvent } from 'xstate';
 import { tunnelView } from '../../../machines/tunnel.machine.ts';
 import type { ConnectionService } from '../../service.ts';
 import { recordStatuses, rejection, startService, untilStatuses } from '../../test/helpers.ts';
+import { errorTexts, filesUnder } from '../../test/secret-scan.ts';
 import { tunnelConfig, tunnelWorld } from './helpers.ts';
 
 const world = tunnelWorld();
@@ -31,18 +30,6 @@ function snapshotsOf(service: ConnectionService): string[] {
     }
   }
   return texts;
-}
-
-const errorTexts = (error: unknown) => {
-  const e = error as Error;
-  return [e.message, JSON.stringify(e), String(e.stack), inspect(e, { depth: 10 })];
-};
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return Promise.all(
-    entries.filter((e) => e.isFile()).map((e) => readFile(join(e.parentPath, e.name), 'utf8')),
-  );
 }
 
 it('the SSH password and key passphrase are in the keyring and nowhere else', async () => {

@@ -1,0 +1,22 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+
+/*
+ * What the "appears nowhere" tests search for a secret: every way an error can be printed, and
+ * every file a service left in its data directory.
+ */
+
+/** An error as a message, as JSON, as its stack and as Node prints it (causes included). */
+export function errorTexts(error: unknown): string[] {
+  const e = error as Error;
+  return [e.message, JSON.stringify(e), String(e.stack), inspect(e, { depth: 10 })];
+}
+
+/** The contents of every file below `dir`. */
+export async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return Promise.all(
+    entries.filter((e) => e.isFile()).map((e) => readFile(join(e.parentPath, e.name), 'utf8')),
+  );
+}
