@@ -18,6 +18,7 @@ import type {
   ConnectionTag,
   CredentialSource,
   PingResult,
+  ProbeInput,
   ServerInfo,
   SessionInput,
   SessionSettings,
@@ -44,6 +45,12 @@ const closeInput =
 /** Reconnecting after a failure destroys what is left; after a settings change it says goodbye. */
 const replaceInput = ({ context }: { context: ConnectionContext }): CloseInput =>
   closeInput(context.lastError ? 'lost' : 'replace')({ context });
+
+const probeInput = ({ context }: { context: ConnectionContext }): ProbeInput => ({
+  ...sessionInput({ context }),
+  downSince: context.downSince ?? Date.now(),
+  retryAt: context.nextRetryAt,
+});
 
 const timeoutError = (what: string, seconds: number): TuskErrorData => ({
   kind: 'ConnectionTimeout',
@@ -148,6 +155,12 @@ export const connectionMachine = setup({
     }),
     /** Turns the session's own alarms (an idle client's error) into CONNECTION_LOST. */
     watchSession: fromCallback<ConnectionEvent, SessionInput>(() => undefined),
+    /**
+     * While a reconnect waits for its backoff timer, asks the server whether it accepts
+     * logins again and sends WAKE when it does (the attempt then goes at once); sends nothing
+     * otherwise. Not provided: the timer alone decides.
+     */
+    probe: fromCallback<ConnectionEvent, ProbeInput>(() => undefined),
     tunnel: tunnelMachine,
   },
   delays: {
@@ -215,7 +228,14 @@ export const connectionMachine = setup({
             },
       pool: (_, params: { result: PingResult }) => params.result.pool,
     }),
-    markConnected: assign({ attempt: 0, lastError: null, retryDelayMs: null, nextRetryAt: null }),
+    markConnected: assign({
+      attempt: 0,
+      lastError: null,
+      retryDelayMs: null,
+      nextRetryAt: null,
+      downSince: null,
+    }),
+    markDown: assign({ downSince: () => Date.now() }),
     clearError: assign({ lastError: null }),
     forgetSession: assign({ server: null, session: null, pool: null }),
     countAttempt: assign({ attempt: ({ context }) => context.attempt + 1 }),
@@ -237,6 +257,7 @@ export const connectionMachine = setup({
     attempt: 0,
     retryDelayMs: null,
     nextRetryAt: null,
+    downSince: null,
     lastError: null,
     server: null,
     session: null,
@@ -317,7 +338,7 @@ export const connectionMachine = setup({
     },
     reconnecting: {
       tags: 'busy',
-      entry: { type: 'reportStatus', params: { status: 'reconnecting' } },
+      entry: ['markDown', { type: 'reportStatus', params: { status: 'reconnecting' } }],
       initial: 'closing',
       states: {
         closing: {
@@ -329,6 +350,7 @@ export const connectionMachine = setup({
           entry: 'scheduleRetry',
           exit: 'clearRetry',
           always: { guard: 'firstAttempt', target: 'attempting' },
+          invoke: { src: 'probe', input: probeInput },
           after: { retryBackoff: 'attempting' },
           on: { WAKE: 'attempting', RETRY: 'attempting' },
         },

@@ -65,6 +65,15 @@ export interface SessionInput {
  * sockets at once, since a dead network would never answer a polite goodbye, and running
  * queries must fail now rather than hang.
  */
+/**
+ * For the readiness probe while a reconnect waits for its backoff timer: how long the server
+ * has been out of reach, and when the timer's own attempt goes (null: at once, no probe).
+ */
+export interface ProbeInput extends SessionInput {
+  downSince: number;
+  retryAt: number | null;
+}
+
 export interface CloseInput extends SessionInput {
   reason: 'disconnect' | 'replace' | 'lost' | 'failed';
 }
@@ -101,6 +110,8 @@ export interface ConnectionContext {
   retryDelayMs: number | null;
   /** Epoch ms of the next reconnect attempt, for a countdown. */
   nextRetryAt: number | null;
+  /** Epoch ms the connection stopped being usable (reconnecting began); null while connected. */
+  downSince: number | null;
   lastError: TuskErrorData | null;
   server: ServerInfo | null;
   session: SessionSettings | null;

@@ -6,14 +6,15 @@ import type {
   ConnectionEvent,
   CredentialSource,
   PingResult,
+  ProbeInput,
   ServerInfo,
   SessionInput,
   SessionSettings,
 } from '../../machines/connection.types.ts';
-import { TuskError } from '../../machines/errors.ts';
+import { isRetryable, TuskError } from '../../machines/errors.ts';
 import type { PasswordFileSource } from '../pgfiles/pgpass.ts';
 import type { SocketFactory } from './cancel.ts';
-import { notConnected } from './errors.ts';
+import { notConnected, toTuskError } from './errors.ts';
 import { openMatching } from './hosts.ts';
 import { type CloseReason, PgSession } from './session.ts';
 
@@ -57,6 +58,33 @@ export class OneOffPasswords extends Map<string, string> {
 interface Slot {
   session: PgSession | null;
   password?: string;
+  /**
+   * The readiness probe's open, in flight or done, for the next openSession to take: its session,
+   * or the failure it ended with (the attempt reports that rather than logging in again).
+   */
+  probe?: ProbeTry;
+}
+
+interface ProbeTry {
+  outcome: Promise<PgSession | TuskError>;
+  abort(): void;
+}
+
+/**
+ * The readiness probe tries a full open while a reconnect waits for its backoff timer: a try
+ * the server refuses costs it nothing (nobody listening) or one short-lived backend (57P03,
+ * "starting up"), and the try that succeeds is the session the next attempt takes, so noticing
+ * the server costs no round trip of its own. A try still in flight when the timer fires is the
+ * attempt's (openSession waits for it), so the timer never throws away a login half done. The
+ * tries are spaced by a tenth of the outage so far (between PROBE_FLOOR_MS and the timer),
+ * jittered by half either way: an outage of T is noticed within about T/10, at the cost of
+ * some 25 tries per tenfold of T.
+ */
+const PROBE_SHARE = 0.1;
+const PROBE_FLOOR_MS = 5;
+
+export function probeDelayMs(downForMs: number, random = Math.random): number {
+  return Math.max(PROBE_FLOOR_MS, PROBE_SHARE * downForMs) * (0.5 + random());
 }
 
 function setPassword(slot: Slot, password: string | undefined): void {
@@ -138,6 +166,7 @@ export function createPgEffects(options: PgEffectsOptions = {}) {
     const slot = slots.get(id);
     if (!slot) return;
     setPassword(slot, undefined);
+    await dropProbe(slot);
     const session = slot.session;
     if (!session) return;
     if (sessions.get(id) === session) sessions.delete(id);
@@ -148,6 +177,65 @@ export function createPgEffects(options: PgEffectsOptions = {}) {
     } finally {
       if (slot.session === session) slot.session = null;
     }
+  }
+
+  /** Ends the probe's try, if any: aborted in flight, closed if it had opened. */
+  async function dropProbe(slot: Slot): Promise<void> {
+    const probe = slot.probe;
+    if (!probe) return;
+    slot.probe = undefined;
+    probe.abort();
+    const outcome = await probe.outcome;
+    if (outcome instanceof PgSession) await outcome.close('failed');
+  }
+
+  /**
+   * The probe's try, for the attempt: waits for it if in flight (a cancelled attempt aborts it),
+   * then its session, or its failure thrown; undefined when there was none.
+   */
+  async function takeProbe(slot: Slot, signal: AbortSignal): Promise<PgSession | undefined> {
+    const probe = slot.probe;
+    if (!probe) return undefined;
+    slot.probe = undefined;
+    const abort = () => probe.abort();
+    signal.addEventListener('abort', abort, { once: true });
+    const outcome = await probe.outcome.finally(() => signal.removeEventListener('abort', abort));
+    if (outcome instanceof TuskError) throw outcome;
+    if (signal.aborted || outcome.closed) {
+      await outcome.close('failed');
+      throw new TuskError({ kind: 'ConnectionFailed', message: 'Connecting was cancelled' });
+    }
+    // The attempt resolved the password again; the open session needs none.
+    setPassword(slot, undefined);
+    return outcome;
+  }
+
+  /** One open of the session, as the probe tries it: never rejects, aborted by `controller`. */
+  function probeTry(input: ProbeInput, controller: AbortController): ProbeTry {
+    const { connectionId, config } = input;
+    const outcome = (async () => {
+      try {
+        const [, password] = await resolvePassword(input);
+        if (controller.signal.aborted) throw notConnected();
+        return await openMatching(config, controller.signal, async (at, target) => {
+          const attempt = new PgSession(connectionId, at, password, {});
+          try {
+            await attempt.open(controller.signal, target);
+          } catch (error) {
+            await attempt.close('failed');
+            throw error;
+          }
+          if (controller.signal.aborted) {
+            await attempt.close('failed');
+            throw notConnected();
+          }
+          return attempt;
+        });
+      } catch (error) {
+        return toTuskError(error, 'connect');
+      }
+    })();
+    return { outcome, abort: () => controller.abort() };
   }
 
   async function resolvePassword(input: SessionInput): Promise<[CredentialSource, string?]> {
@@ -172,6 +260,12 @@ export function createPgEffects(options: PgEffectsOptions = {}) {
     openSession: fromPromise<void, SessionInput>(async ({ input, signal }) => {
       const { connectionId, config } = input;
       const slot = slotFor(connectionId);
+      const probed = await takeProbe(slot, signal);
+      if (probed) {
+        slot.session = probed;
+        sessions.set(connectionId, probed);
+        return;
+      }
       const previous = slot.session;
       // A close still running (its actor may have been stopped by a quick CONNECT) finishes
       // first, so two sessions of one connection never overlap.
@@ -228,6 +322,44 @@ export function createPgEffects(options: PgEffectsOptions = {}) {
         )
         .catch(() => undefined)
         .then(() => sendBack({ type: 'SESSION_CLOSED' }));
+    }),
+
+    probe: fromCallback<ConnectionEvent, ProbeInput>(({ input, sendBack }) => {
+      const { connectionId, config, downSince, retryAt } = input;
+      // Through a tunnel the sockets are its channels, and it is closed while waiting.
+      if (retryAt === null || config.sshTunnel?.enabled) return undefined;
+      let stopped = false;
+      let timer: NodeJS.Timeout | undefined;
+      // The first try goes at once: the attempt before it has just failed, and a server that
+      // came back meanwhile is found within one try, as a pool's next query would find it.
+      const schedule = (wait = probeDelayMs(Date.now() - downSince)) => {
+        // Close to the timer, its own attempt goes anyway.
+        if (Date.now() + wait + PROBE_FLOOR_MS >= retryAt) return;
+        timer = setTimeout(tryOnce, wait);
+        timer.unref();
+      };
+      const tryOnce = () => {
+        const slot = slotFor(connectionId);
+        if (stopped || shutDown || slot.probe || slot.session) return;
+        const probe = probeTry(input, new AbortController());
+        slot.probe = probe;
+        void probe.outcome.then((outcome) => {
+          // Stopped meanwhile: the attempt takes the try (or a close drops it).
+          if (stopped || slot.probe !== probe) return;
+          if (outcome instanceof TuskError && isRetryable(outcome.toJSON())) {
+            slot.probe = undefined;
+            schedule();
+            return;
+          }
+          // Open, or a failure asking again would repeat (a wrong password): the attempt now.
+          sendBack({ type: 'WAKE' });
+        });
+      };
+      schedule(0);
+      return () => {
+        stopped = true;
+        clearTimeout(timer);
+      };
     }),
 
     watchSession: fromCallback<ConnectionEvent, SessionInput>(({ input, sendBack }) => {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { fromCallback } from 'xstate';
 import { backoffCeiling } from '../../machines/backoff.ts';
 import { DEFAULTS } from '../../machines/config.ts';
 import { createFaultProxy, type FaultProxy } from '../../test/harness/fault-proxy.ts';
@@ -68,7 +69,12 @@ describe('auto-reconnect', () => {
 
   it('retries with exponential backoff: each wait is within its doubling ceiling', async () => {
     proxy = await createFaultProxy({ targetHost: server.host, targetPort: server.port });
-    const { service } = await startService();
+    // The timer's schedule, so every connection through the proxy is an attempt: without the
+    // readiness probe, whose tries (spaced by a tenth of the outage) would end the waits early;
+    // main/pg/test/restart-reconnects-when-ready.test.ts tests the probe and counts its tries.
+    const { service } = await startService({
+      instrument: (actors) => ({ ...actors, probe: fromCallback(() => undefined) }),
+    });
     const config = configFor(viaProxy(proxy));
     await service.connect(config, { password: server.password });
     const actor = actorOf(service, config.id)!;

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach } from 'vitest';
-import { type Actor, createActor, type SnapshotFrom, waitFor } from 'xstate';
+import { type Actor, createActor, fromCallback, type SnapshotFrom, waitFor } from 'xstate';
 import {
   type ConnectionConfig,
   type ConnectionConfigInput,
   validate,
 } from '../../../machines/config.ts';
 import { connectionMachine } from '../../../machines/connection.machine.ts';
+import type { ConnectionEvent, ProbeInput } from '../../../machines/connection.types.ts';
 import { uniqueName } from '../../../test/harness/shared.ts';
 import { createPgEffects, type PgEffects } from '../effects.ts';
 import type { PgSession } from '../session.ts';
@@ -70,10 +71,20 @@ const effectsOf = new WeakMap<ConnectionActor, PgEffects>();
 export function startConnection(
   effects: PgEffects,
   config: ConnectionConfig,
-  opts: { password?: string; actors?: ConnectionActor[]; machine?: typeof connectionMachine } = {},
+  opts: {
+    password?: string;
+    actors?: ConnectionActor[];
+    machine?: typeof connectionMachine;
+    /** false: no readiness probe while a reconnect waits, the backoff timer alone decides. */
+    probe?: boolean;
+  } = {},
 ): ConnectionActor {
   if (opts.password !== undefined) effects.oneOffPasswords.set(config.id, opts.password);
-  const machine = (opts.machine ?? connectionMachine).provide({ actors: effects.actors });
+  const actors =
+    opts.probe === false
+      ? { ...effects.actors, probe: fromCallback<ConnectionEvent, ProbeInput>(() => undefined) }
+      : effects.actors;
+  const machine = (opts.machine ?? connectionMachine).provide({ actors });
   const actor = createActor(machine, { input: { config } });
   opts.actors?.push(actor);
   effectsOf.set(actor, effects);

@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assign, waitFor } from 'xstate';
+import { connectionMachine } from '../../../machines/connection.machine.ts';
+import { createFaultProxy, type FaultProxy } from '../../../test/harness/fault-proxy.ts';
+import { type PgServer, startPostgres } from '../../../test/harness/postgres.ts';
+import { probeDelayMs } from '../effects.ts';
+import { runQuery } from '../query.ts';
+import {
+  type ConnectionActor,
+  type ConnectionSnapshot,
+  configFor,
+  connected,
+  disconnected,
+  effectsPerTest,
+  sessionOf,
+  startConnection,
+  waitForStatus,
+} from './fixtures.ts';
+
+const { effects, actors } = effectsPerTest();
+let server: PgServer;
+let proxy: FaultProxy;
+
+beforeAll(async () => {
+  server = await startPostgres();
+  proxy = await createFaultProxy({ targetHost: server.host, targetPort: server.port });
+});
+afterAll(async () => {
+  await proxy?.close();
+  await server?.dispose();
+});
+
+/**
+ * Every wait of the backoff is 60 s here, longer than the test's own timeouts: a reconnect
+ * that happens at all was started by the readiness probe, not by the timer.
+ */
+const LONG_WAIT_MS = 60_000;
+const slowBackoff = connectionMachine.provide({
+  actions: {
+    scheduleRetry: assign(({ context }) =>
+      context.attempt === 0
+        ? { retryDelayMs: 0, nextRetryAt: null }
+        : { retryDelayMs: LONG_WAIT_MS, nextRetryAt: Date.now() + LONG_WAIT_MS },
+    ),
+  },
+});
+
+/** Each event that moved the actor into `reconnecting.attempting`, in order. */
+function attemptCauses(actor: ConnectionActor) {
+  const causes: string[] = [];
+  let was = false;
+  const sub = actor.system.inspect((e) => {
+    if (e.type !== '@xstate.microstep' || e.actorRef !== actor) return;
+    const now = (e.snapshot as ConnectionSnapshot).matches({ reconnecting: 'attempting' });
+    if (now && !was) causes.push(e.event.type);
+    was = now;
+  });
+  return { causes, stop: () => sub.unsubscribe() };
+}
+
+async function downUntilWaiting(actor: ConnectionActor) {
+  await server.stop();
+  // The first attempt goes at once and is refused; then the 60 s wait, with the probe running.
+  await waitFor(actor, (s) => s.matches({ reconnecting: 'waiting' }) && s.context.attempt === 1, {
+    timeout: 10_000,
+  });
+}
+
+describe('a server that comes back while the reconnect waits', () => {
+  it('is reconnected to when it accepts again, by the probe, on the session the probe opened', async () => {
+    const config = configFor({ ...server, host: proxy.host, port: proxy.port });
+    const actor = startConnection(effects(), config, {
+      password: server.password,
+      actors,
+      machine: slowBackoff,
+    });
+    await connected(actor);
+    const causes = attemptCauses(actor);
+    await downUntilWaiting(actor);
+    // Down for a while: the probe keeps trying, spaced out (a tenth of the outage so far).
+    const before = proxy.connections.length;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const tries = proxy.connections.length - before;
+    expect(tries).toBeGreaterThanOrEqual(3);
+    expect(tries).toBeLessThanOrEqual(60);
+
+    await server.start();
+    const up = proxy.connections.length;
+    await waitForStatus(actor, 'connected', 20_000);
+    await sessionOf(effects(), config).controlReady;
+
+    // The attempt after the wait was the probe's WAKE; it took the session the probe opened,
+    // so the reconnect made two connections in all: the pool's first client and the control.
+    expect(causes.causes).toHaveLength(2);
+    expect(causes.causes[1]).toBe('WAKE');
+    expect(actor.getSnapshot().context.attempt).toBe(0);
+    const backends = await server.backends({ applicationName: config.options.applicationName });
+    expect(backends).toHaveLength(2);
+    expect(proxy.connections.length - up).toBeLessThanOrEqual(3);
+    await expect(runQuery(sessionOf(effects(), config), 'select 1 as one')).resolves.toMatchObject({
+      rows: [{ one: 1 }],
+    });
+    causes.stop();
+    await disconnected(actor);
+    await expect(
+      server.backends({ applicationName: config.options.applicationName }),
+    ).resolves.toEqual([]);
+  });
+
+  it('fails with the probe’s own failed login, not a second one, when the password changed', async () => {
+    const role = `probe_${Date.now()}`;
+    await server.createRole(role, 'first-password');
+    const config = configFor({ ...server, host: proxy.host, port: proxy.port, user: role });
+    const actor = startConnection(effects(), config, {
+      password: 'first-password',
+      actors,
+      machine: slowBackoff,
+    });
+    await connected(actor);
+    await server.admin().query(`alter role ${role} password 'second-password'`);
+    await downUntilWaiting(actor);
+    await server.start();
+    const up = proxy.connections.length;
+    const failed = await waitForStatus(actor, 'error', 20_000);
+    expect(failed.context.lastError).toMatchObject({ kind: 'AuthFailed', code: '28P01' });
+    // One login refused: the probe's. The attempt reported it without connecting again.
+    expect(proxy.connections.length - up).toBe(1);
+  });
+});
+
+describe('probeDelayMs', () => {
+  it('is a tenth of the outage so far, at least 5 ms, jittered by half either way', () => {
+    expect(probeDelayMs(0, () => 0.5)).toBe(5);
+    expect(probeDelayMs(10_000, () => 0.5)).toBe(1_000);
+    expect(probeDelayMs(10_000, () => 0)).toBe(500);
+    expect(probeDelayMs(10_000, () => 0.999)).toBeCloseTo(1_499, 0);
+  });
+});
