@@ -109,7 +109,7 @@ export default defineBenchmark({
         serviceFailed: number;
         bareFailed: number;
       }[] = [];
-      for (let i = 0; i < (quick ? 3 : 6); i++) {
+      for (let i = 0; i < (quick ? 3 : 12); i++) {
         await service.query(ownCfg.id, SQL);
         await ownPool.query(SQL);
         await own.stop();
@@ -134,7 +134,12 @@ export default defineBenchmark({
         bare: () => pool.query(SQL),
         bare9: () => pool9.query(SQL),
       };
-      const overhead: { c: number; perRound: number; walls: Record<string, number[]> }[] = [];
+      const overhead: {
+        c: number;
+        perRound: number;
+        walls: Record<string, number[]>;
+        turns: Record<string, number>;
+      }[] = [];
       for (const [c, perRound, pairs] of [
         [1, 20, quick ? 4 : 16],
         [10, 90, quick ? 3 : 10],
@@ -146,7 +151,14 @@ export default defineBenchmark({
           const order = i % 2 === 0 ? names : [...names].reverse();
           for (const side of order) walls[side]!.push(await queryRound(sides[side], perRound, c));
         }
-        overhead.push({ c, perRound, walls });
+        // One more round per side with the link counting: the waves of round trips it takes.
+        const turns: Record<string, number> = {};
+        for (const side of names) {
+          link.reset();
+          await queryRound(sides[side], perRound, c);
+          turns[side] = link.turns();
+        }
+        overhead.push({ c, perRound, walls, turns });
       }
       progress('query overhead on the link');
 

@@ -20,7 +20,13 @@ export interface LinkMeasurements {
   connects: { mode: string; bare: LinkRun[]; service: LinkRun[] }[];
   kills: { service: KillRun[]; bare: KillRun[] };
   restarts: { service: number; bare: number; serviceFailed: number; bareFailed: number }[];
-  overhead: { c: number; perRound: number; walls: Record<string, number[]> }[];
+  overhead: {
+    c: number;
+    perRound: number;
+    walls: Record<string, number[]>;
+    /** Round trips the link counted for one round, per side. */
+    turns: Record<string, number>;
+  }[];
   blackholes: number[];
 }
 
@@ -103,7 +109,7 @@ export function linkReport(r: LinkMeasurements) {
   });
 
   const overheadRows: Table['rows'] = [];
-  for (const { c, perRound, walls } of r.overhead) {
+  for (const { c, perRound, walls, turns } of r.overhead) {
     for (const against of ['bare', 'bare9'] as const) {
       const ratio = pairedRatio(walls.service!, walls[against]!);
       overheadRows.push([
@@ -114,6 +120,7 @@ export function linkReport(r: LinkMeasurements) {
         fmt((median(walls[against]!) / perRound) * c, 1),
         fmt(ratio.ratio, 3),
         ci(ratio),
+        `${turns.service} / ${turns[against]}`,
         against === 'bare' ? `≤ ${OVERHEAD_TARGET}` : '(comparison)',
       ]);
       if (against === 'bare') {
@@ -187,6 +194,7 @@ export function linkReport(r: LinkMeasurements) {
         'bare ms',
         'median ratio',
         '95 % CI',
+        'round trips per round (service / bare)',
         'target',
       ],
       rows: overheadRows,
@@ -226,6 +234,7 @@ export function linkReport(r: LinkMeasurements) {
       rtt: RTT,
       connects: r.connects,
       kill: r.kills,
+      overhead: r.overhead,
       verdicts,
     }),
   };
