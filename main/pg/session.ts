@@ -27,6 +27,13 @@ import {
 import { withDeadline } from './timing.ts';
 import { type TlsPlan, tlsPlan, withTlsFallback } from './tls.ts';
 
+/**
+ * The control client waits for the queries that waited for `connected` (a reconnect's callers)
+ * to finish first, so that its login does not compete with them for the server; at most this
+ * long, then it opens anyway (a long query, a pinned session).
+ */
+const CONTROL_DEFER_MS = 250;
+
 /** Idle pooled backends go back to the server after this; the control connection stays. */
 const POOL_IDLE_TIMEOUT_MS = 10_000;
 /** Tagged so it can be told apart from user queries in pg_stat_activity. */
@@ -53,11 +60,32 @@ interface FirstRead {
  * query: the pool's first client is opened first, and its verify query carries SHOW, the server
  * info and the role in the same message (`#piggyback`), so applySettings and readServerInfo
  * answer from what that flight read. The control client opens after that, behind `connected`
+ * and the queries that waited for it (`#openControlWhenIdle`)
  * (so a wrong password has cost one login only; `controlReady`).
  *
  * The password lives only in a private field (not a property, so never enumerable, serialised
  * or logged) and is dropped when the session closes.
  */
+/** Resolves once the pool has no client checked out and nobody waiting, or after `maxMs`. */
+function untilIdle(pool: pg.Pool, maxMs: number): Promise<void> {
+  const idle = () => pool.idleCount === pool.totalCount && pool.waitingCount === 0;
+  if (idle()) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      pool.off('release', check);
+      pool.off('remove', check);
+      resolve();
+    };
+    // Released clients are counted idle after the event: look once the release is through.
+    const check = () => setImmediate(() => idle() && done());
+    const timer = setTimeout(done, maxMs);
+    timer.unref();
+    pool.on('release', check);
+    pool.on('remove', check);
+  });
+}
+
 export class PgSession {
   readonly connectionId: string;
   readonly config: ConnectionConfig;
@@ -237,7 +265,7 @@ export class PgSession {
       await this.#checkTarget(target);
       this.#checkStillOpening(signal);
       this.#state = 'open';
-      if (max > 1) this.#controlReady = this.#openControl(ssl);
+      if (max > 1) this.#controlReady = this.#openControlWhenIdle(ssl);
     } catch (error) {
       if (timedOut) {
         throw new TuskError(
@@ -313,6 +341,15 @@ export class PgSession {
    * its connection limit would be reconnected to in a loop with no backoff (each reconnect
    * reaches `connected`, which resets the attempts).
    */
+  async #openControlWhenIdle(ssl: TlsPlan['ssl']): Promise<void> {
+    this.#ssl = ssl;
+    // The queries that waited for `connected` are sent by the time a setImmediate runs.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const pool = this.#res.pool;
+    if (pool) await untilIdle(pool, CONTROL_DEFER_MS);
+    if (this.#state === 'open') await this.#openControl(ssl);
+  }
+
   async #openControl(ssl: TlsPlan['ssl']): Promise<void> {
     this.#ssl = ssl;
     const client = new this.#Client(this.#clientConfig(ssl));

@@ -140,7 +140,7 @@ export function toSessionSettings(
 export const SERVER_INFO_SQL = `select version() as version,
   current_setting('server_version_num') as version_num, current_database() as database,
   current_user as "user", pg_backend_pid() as pid, pg_postmaster_start_time() as started_at,
-  coalesce((select ssl from pg_stat_ssl where pid = pg_backend_pid()), false) as ssl`;
+  coalesce((select ssl from pg_stat_get_activity(pg_backend_pid())), false) as ssl`;
 
 export function toServerInfo(row: Record<string, unknown>): ServerInfo {
   return {
