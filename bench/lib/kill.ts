@@ -152,3 +152,33 @@ export async function oneConnection(server: PgServer): Promise<number> {
   await client.end();
   return ms;
 }
+
+/** A fresh backend's first query: the verify flight of a session's first client, or `SELECT 1`. */
+export async function firstQuery(server: PgServer, sql: string): Promise<number> {
+  const config = benchConfig(server, 'bench-recovery-first');
+  const client = new pg.Client(clientConfig(config, false, () => server.password));
+  await client.connect();
+  const t0 = performance.now();
+  await client.query(sql);
+  const ms = performance.now() - t0;
+  await client.end();
+  return ms;
+}
+
+/** How long the terminate itself takes with `n` idle backends of one application name. */
+export async function terminateIdle(server: PgServer, n: number): Promise<number> {
+  const config = benchConfig(server, `bench-recovery-idle-${n}`);
+  const clients = Array.from(
+    { length: n },
+    () => new pg.Client(clientConfig(config, false, () => server.password)),
+  );
+  for (const client of clients) client.on('error', () => undefined);
+  await Promise.all(clients.map((c) => c.connect()));
+  await delay(20);
+  const t0 = performance.now();
+  const pids = await terminate(server, config.options.applicationName);
+  const ms = performance.now() - t0;
+  await untilGone(server, pids);
+  await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
+  return ms;
+}
