@@ -287,6 +287,7 @@ export default defineBenchmark({
             verify: median(refs.verify),
             select1: median(refs.select1),
           },
+          down: median(restartRuns.map((x) => x.down)),
           signals: {
             service: median(runs.service.map((r) => r.killMs)),
             bare: median(runs.bare.map((r) => r.killMs)),
@@ -314,6 +315,7 @@ function recoveryNotes(r: {
   opening: number;
   single: number;
   refs: { kill2: number; kill1: number; verify: number; select1: number };
+  down: number;
   signals: { service: number; bare: number };
   failures: { service: string[]; bare: string[] };
   firstOnly: boolean;
@@ -324,20 +326,21 @@ function recoveryNotes(r: {
     [
       'After a restart the service does not wait for its backoff timer (100 ms, 200 ms, …, full',
       'jitter, doubling with each refused attempt): while it waits, a readiness probe',
-      '(main/pg/effects.ts) tries the same open, the first try at once and then spaced by a tenth',
+      '(main/pg/effects.ts) tries the same open, the first try at once and then spaced by a twentieth',
       'of the outage so far, and the try that succeeds is the session the next attempt takes. A',
       'try the server refuses costs it nothing; one in "starting up" (57P03) a backend that exits',
       'at once. So the service is back one open after the server is, like the bare loop that',
-      'retries at once, without hammering a server that stays down: an outage of T costs some 25',
+      'retries at once, without hammering a server that stays down: an outage of T costs some 50',
       'tries per tenfold of T.',
       ...(r.verdicts[1]?.met
         ? []
         : [
-            `**Why the restart target is missed here**: the service's open carries the verify`,
-            "query (one more round trip than the bare pool's connection, a fraction of a millisecond",
-            'on loopback), and the control client opens right behind it, beside the first query, on',
-            'a 2-core machine where the restarted server is also warming up; the pairs spread',
-            'widely (the interval), since both sides race a server that has just come up.',
+            `**Why the restart target is missed here**: the bare loop retries the moment its last`,
+            "try fails; the probe's next try comes on average a fortieth of the outage after the",
+            `server is up (the outage, stop and start, took ${fmt(r.down, 0)} ms at the median), and the open`,
+            `it makes carries the verify flight, ${fmt(r.refs.verify, 2)} ms on a fresh backend against ${fmt(r.refs.select1, 2)} for`,
+            '`SELECT 1`. Both sides race a server that has just come up, so the pairs spread widely',
+            '(the interval).',
           ]),
     ].join(' '),
   ];

@@ -61,7 +61,7 @@ export function linkNotes(r: {
     [
       '**After a server restart** the reconnect does not wait for its backoff timer: while it',
       'waits, a readiness probe (main/pg/effects.ts) tries the same open, the first try at once',
-      'and then spaced by a tenth of the outage so far, and the try that succeeds is the session',
+      'and then spaced by a twentieth of the outage so far, and the try that succeeds is the session',
       "the attempt takes (a try still in flight when the timer fires is the attempt's). So the",
       "service comes back one open after the server does, as the bare pool's next query does, and",
       "pays the verify query's round trip on top (6 round trips to the first answer against 5).",

@@ -76,12 +76,12 @@ interface ProbeTry {
  * "starting up"), and the try that succeeds is the session the next attempt takes, so noticing
  * the server costs no round trip of its own. A try still in flight when the timer fires is the
  * attempt's (openSession waits for it), so the timer never throws away a login half done. The
- * tries are spaced by a tenth of the outage so far (between PROBE_FLOOR_MS and the timer),
- * jittered by half either way: an outage of T is noticed within about T/10, at the cost of
- * some 25 tries per tenfold of T.
+ * tries are spaced by a twentieth of the outage so far (between PROBE_FLOOR_MS and the timer),
+ * jittered by half either way: an outage of T is noticed within about T/20 (T/40 on average),
+ * at the cost of some 50 tries per tenfold of T.
  */
-const PROBE_SHARE = 0.1;
-const PROBE_FLOOR_MS = 5;
+const PROBE_SHARE = 0.05;
+const PROBE_FLOOR_MS = 2;
 
 export function probeDelayMs(downForMs: number, random = Math.random): number {
   return Math.max(PROBE_FLOOR_MS, PROBE_SHARE * downForMs) * (0.5 + random());

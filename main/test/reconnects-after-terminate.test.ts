@@ -70,7 +70,7 @@ describe('auto-reconnect', () => {
   it('retries with exponential backoff: each wait is within its doubling ceiling', async () => {
     proxy = await createFaultProxy({ targetHost: server.host, targetPort: server.port });
     // The timer's schedule, so every connection through the proxy is an attempt: without the
-    // readiness probe, whose tries (spaced by a tenth of the outage) would end the waits early;
+    // readiness probe, whose tries (spaced by a twentieth of the outage) would end the waits early;
     // main/pg/test/restart-reconnects-when-ready.test.ts tests the probe and counts its tries.
     const { service } = await startService({
       instrument: (actors) => ({ ...actors, probe: fromCallback(() => undefined) }),
