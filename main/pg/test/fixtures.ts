@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach } from 'vitest';
-import { type Actor, createActor, fromCallback, type SnapshotFrom, waitFor } from 'xstate';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { type Actor, assign, createActor, fromCallback, type SnapshotFrom, waitFor } from 'xstate';
 import {
   type ConnectionConfig,
   type ConnectionConfigInput,
@@ -8,6 +8,8 @@ import {
 } from '../../../machines/config.ts';
 import { connectionMachine } from '../../../machines/connection.machine.ts';
 import type { ConnectionEvent, ProbeInput } from '../../../machines/connection.types.ts';
+import { createFaultProxy, type FaultProxy } from '../../../test/harness/fault-proxy.ts';
+import { type PgServer, startPostgres } from '../../../test/harness/postgres.ts';
 import { uniqueName } from '../../../test/harness/shared.ts';
 import { createPgEffects, type PgEffects } from '../effects.ts';
 import type { PgSession } from '../session.ts';
@@ -161,4 +163,40 @@ export function recordStatuses(actor: ConnectionActor) {
     statuses: () => seen.map((s) => s.status),
     stop: () => sub.unsubscribe(),
   };
+}
+
+/**
+ * A server of the test file's own (it may be stopped and started) behind a fault proxy; both
+ * exist from beforeAll to afterAll. Read the fields inside the tests.
+ */
+export function ownServerBehindProxy(): { server: PgServer; proxy: FaultProxy } {
+  const env = {} as { server: PgServer; proxy: FaultProxy };
+  beforeAll(async () => {
+    env.server = await startPostgres();
+    env.proxy = await createFaultProxy({
+      targetHost: env.server.host,
+      targetPort: env.server.port,
+    });
+  });
+  afterAll(async () => {
+    await env.proxy?.close();
+    await env.server?.dispose();
+  });
+  return env;
+}
+
+/**
+ * The connection machine with each reconnect wait set by `waitMs(attempt)` instead of the
+ * random draw (the first attempt after a loss still goes at once), for tests that need to know it.
+ */
+export function withRetryWaits(waitMs: (attempt: number) => number): typeof connectionMachine {
+  return connectionMachine.provide({
+    actions: {
+      scheduleRetry: assign(({ context }) => {
+        if (context.attempt === 0) return { retryDelayMs: 0, nextRetryAt: null };
+        const ms = waitMs(context.attempt);
+        return { retryDelayMs: ms, nextRetryAt: Date.now() + ms };
+      }),
+    },
+  });
 }

@@ -1,52 +1,35 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assign } from 'xstate';
+import { describe, expect, it } from 'vitest';
 import { backoff, backoffCeiling } from '../../../machines/backoff.ts';
 import { DEFAULTS } from '../../../machines/config.ts';
-import { connectionMachine } from '../../../machines/connection.machine.ts';
-import { createFaultProxy, type FaultProxy } from '../../../test/harness/fault-proxy.ts';
-import { type PgServer, startPostgres } from '../../../test/harness/postgres.ts';
 import { runQuery } from '../query.ts';
 import {
   configFor,
   connected,
   disconnected,
   effectsPerTest,
+  ownServerBehindProxy,
   recordStatuses,
   sessionOf,
   startConnection,
+  withRetryWaits,
 } from './fixtures.ts';
 
 const { effects, actors } = effectsPerTest();
-let server: PgServer;
-let proxy: FaultProxy;
-
-beforeAll(async () => {
-  server = await startPostgres();
-  proxy = await createFaultProxy({ targetHost: server.host, targetPort: server.port });
-});
-afterAll(async () => {
-  await proxy?.close();
-  await server?.dispose();
-});
+const env = ownServerBehindProxy();
 
 /*
  * The machine draws each delay uniformly in [0, ceiling] (full jitter), so two draws in a row
  * can shrink. To see the growth itself without flakiness this test pins the draw to the ceiling
- * (jitter 'none') by overriding the machine's scheduleRetry action, the same computation
- * otherwise. The jitter itself is covered by the pure backoff tests.
+ * (jitter 'none'), the same computation otherwise. The jitter itself is covered by the pure
+ * backoff tests.
  */
-const pinnedBackoff = connectionMachine.provide({
-  actions: {
-    scheduleRetry: assign(({ context }) => {
-      if (context.attempt === 0) return { retryDelayMs: 0, nextRetryAt: null };
-      const ms = backoff(context.attempt, { ...DEFAULTS.backoff, jitter: 'none' });
-      return { retryDelayMs: ms, nextRetryAt: Date.now() + ms };
-    }),
-  },
-});
+const pinnedBackoff = withRetryWaits((attempt) =>
+  backoff(attempt, { ...DEFAULTS.backoff, jitter: 'none' }),
+);
 
 describe('server stopped, then started again', () => {
   it('reconnects with growing gaps between attempts, then is connected', async () => {
+    const { server, proxy } = env;
     const config = configFor({ ...server, host: proxy.host, port: proxy.port });
     const actor = startConnection(effects(), config, {
       password: server.password,

@@ -1,8 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assign, waitFor } from 'xstate';
-import { connectionMachine } from '../../../machines/connection.machine.ts';
-import { createFaultProxy, type FaultProxy } from '../../../test/harness/fault-proxy.ts';
-import { type PgServer, startPostgres } from '../../../test/harness/postgres.ts';
+import { describe, expect, it } from 'vitest';
+import { waitFor } from 'xstate';
 import { probeDelayMs } from '../effects.ts';
 import { runQuery } from '../query.ts';
 import {
@@ -12,38 +9,21 @@ import {
   connected,
   disconnected,
   effectsPerTest,
+  ownServerBehindProxy,
   sessionOf,
   startConnection,
   waitForStatus,
+  withRetryWaits,
 } from './fixtures.ts';
 
 const { effects, actors } = effectsPerTest();
-let server: PgServer;
-let proxy: FaultProxy;
-
-beforeAll(async () => {
-  server = await startPostgres();
-  proxy = await createFaultProxy({ targetHost: server.host, targetPort: server.port });
-});
-afterAll(async () => {
-  await proxy?.close();
-  await server?.dispose();
-});
+const env = ownServerBehindProxy();
 
 /**
  * Every wait of the backoff is 60 s here, longer than the test's own timeouts: a reconnect
  * that happens at all was started by the readiness probe, not by the timer.
  */
-const LONG_WAIT_MS = 60_000;
-const slowBackoff = connectionMachine.provide({
-  actions: {
-    scheduleRetry: assign(({ context }) =>
-      context.attempt === 0
-        ? { retryDelayMs: 0, nextRetryAt: null }
-        : { retryDelayMs: LONG_WAIT_MS, nextRetryAt: Date.now() + LONG_WAIT_MS },
-    ),
-  },
-});
+const slowBackoff = withRetryWaits(() => 60_000);
 
 /** Each event that moved the actor into `reconnecting.attempting`, in order. */
 function attemptCauses(actor: ConnectionActor) {
@@ -59,7 +39,7 @@ function attemptCauses(actor: ConnectionActor) {
 }
 
 async function downUntilWaiting(actor: ConnectionActor) {
-  await server.stop();
+  await env.server.stop();
   // The first attempt goes at once and is refused; then the 60 s wait, with the probe running.
   await waitFor(actor, (s) => s.matches({ reconnecting: 'waiting' }) && s.context.attempt === 1, {
     timeout: 10_000,
@@ -68,6 +48,7 @@ async function downUntilWaiting(actor: ConnectionActor) {
 
 describe('a server that comes back while the reconnect waits', () => {
   it('is reconnected to when it accepts again, by the probe, on the session the probe opened', async () => {
+    const { server, proxy } = env;
     const config = configFor({ ...server, host: proxy.host, port: proxy.port });
     const actor = startConnection(effects(), config, {
       password: server.password,
@@ -109,6 +90,7 @@ describe('a server that comes back while the reconnect waits', () => {
   });
 
   it('fails with the probe’s own failed login, not a second one, when the password changed', async () => {
+    const { server, proxy } = env;
     const role = `probe_${Date.now()}`;
     await server.createRole(role, 'first-password');
     const config = configFor({ ...server, host: proxy.host, port: proxy.port, user: role });
