@@ -117,6 +117,33 @@ describe('a server that comes back while the reconnect waits', () => {
   });
 });
 
+describe('a probe try still in flight', () => {
+  it('is ended by a DISCONNECT: nothing of it stays open', async () => {
+    const { server, proxy } = env;
+    const config = configFor({ ...server, host: proxy.host, port: proxy.port });
+    const actor = startConnection(effects(), config, {
+      password: server.password,
+      actors,
+      machine: slowBackoff,
+    });
+    await connected(actor);
+    // Out of reach (refused), the backends gone: the first attempt fails, the wait begins.
+    await proxy.setMode('refuse');
+    await server.terminate({ applicationName: config.options.applicationName });
+    await waitFor(actor, (s) => s.matches({ reconnecting: 'waiting' }) && s.context.attempt === 1, {
+      timeout: 10_000,
+    });
+    // Now new connections go nowhere (no byte comes back): the probe's next try stalls.
+    await proxy.setMode('blackhole');
+    await expect.poll(() => proxy.openCount(), { timeout: 1_000 }).toBe(1);
+
+    await disconnected(actor);
+    // Its own deadline is 2 s away: the close ended it, not the timeout.
+    await expect.poll(() => proxy.openCount(), { timeout: 1_000 }).toBe(0);
+    await proxy.setMode('pass');
+  });
+});
+
 describe('probeDelayMs', () => {
   it('is a twentieth of the outage so far, at least 2 ms, jittered by half either way', () => {
     expect(probeDelayMs(0, () => 0.5)).toBe(2);
