@@ -77,6 +77,8 @@ export function InfoGrid({ view }: { view: ConnectionView }) {
                 <>
                   {' · '}
                   <Countdown at={view.nextRetryAt} />
+                  {/* While it waits, the service asks the server (not through a tunnel). */}
+                  {!config.sshTunnel?.enabled && ', sooner if the server answers'}
                 </>
               )}
             </span>

@@ -1,7 +1,7 @@
 import { screen } from '@testing-library/react';
 import { expect, test } from 'vitest';
 import type { ConnectionView } from '../../../machines/views.ts';
-import { makeView, renderWithServices } from '../../test/fixtures.tsx';
+import { makeConfig, makeView, renderWithServices } from '../../test/fixtures.tsx';
 import { InfoGrid } from '../InfoGrid.tsx';
 
 const server = {
@@ -32,4 +32,24 @@ test('reconnecting: the last backend pid and pool use are not shown as if live; 
   expect(shownFor('Backend pid')).toBe('—');
   expect(shownFor('Pool')).toBe('—');
   expect(shownFor('Server')).toBe('PostgreSQL 18.4');
+});
+
+test('reconnecting: the wait says the attempt comes sooner if the server answers, except through a tunnel', () => {
+  const nextRetryAt = Date.now() + 5_000;
+  const waiting = {
+    status: 'reconnecting',
+    state: { reconnecting: 'waiting' },
+    attempt: 2,
+    nextRetryAt,
+  } as const;
+  const { unmount } = show(waiting);
+  expect(shownFor('Reconnect')).toMatch(
+    /^attempt 2 of 20 · next try in \d\.\d s, sooner if the server answers$/,
+  );
+  unmount();
+  const tunnelled = makeConfig({
+    sshTunnel: { enabled: true, host: 'bastion', port: 22, username: 'me', auth: 'agent' },
+  });
+  show({ ...waiting, config: tunnelled, id: tunnelled.id });
+  expect(shownFor('Reconnect')).toMatch(/^attempt 2 of 20 · next try in \d\.\d s$/);
 });
