@@ -86,6 +86,12 @@ export interface TuskClient extends pg.Client {
  * ReadyForQuery), and a failed connect always destroys its socket: pg leaves it open, and a
  * server waiting for a password would keep a backend slot until authentication_timeout.
  */
+/** What pg's getStartupConf() reads; each left unset falls back to the environment. */
+interface StartupParameters {
+  options?: string;
+  replication?: string;
+}
+
 export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) => TuskClient {
   return class VerifiedClient extends pg.Client implements TuskClient {
     #usable = false;
@@ -99,6 +105,12 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
           ? config
           : { ...config, password: config.password, options: undefined },
       );
+      // pg reads PG* environment variables for what a config leaves unset (PGOPTIONS for
+      // `options`, PGREPLICATION): the saved config alone decides what a session runs with.
+      const params = (this as unknown as { connectionParameters: StartupParameters })
+        .connectionParameters;
+      params.options = hooks.startupOptions() ? config.options : undefined;
+      params.replication = undefined;
       // Always listened to: an 'error' without a listener kills the process, and pg-pool
       // removes its own listener while a client is checked out.
       this.on('error', (error: Error) => {
@@ -319,6 +331,8 @@ export function clientConfig(
     application_name: config.options.applicationName,
     options: startupOptions(expectedSettings(config.options)),
     ssl,
+    // Set, so that PGSSLNEGOTIATION in the environment does not decide it.
+    sslnegotiation: 'postgres',
     keepAlive: true,
     keepAliveInitialDelayMillis: KEEPALIVE_INITIAL_DELAY_MS,
   };
