@@ -3,7 +3,8 @@
  * (latency-link.ts): "StartupMessage", "AuthenticationSASL", "Query(SHOW ...)". It follows the
  * framing only (a type byte and a length, or a length alone before startup) and never keeps the
  * bytes: a SASL message's payload, like any other, is skipped. After SSLRequest and the
- * server's 'S' the stream is TLS, and only TLS record types can be named.
+ * server's 'S' the stream is TLS, and only TLS record types can be named; so it is from the
+ * first byte with direct TLS negotiation (a handshake record where a startup length would be).
  */
 
 type Mode = 'startup' | 'sslReply' | 'typed' | 'tls';
@@ -57,6 +58,7 @@ const AUTH: Record<number, string> = {
   11: 'AuthenticationSASLContinue',
   12: 'AuthenticationSASLFinal',
 };
+const TLS_HANDSHAKE = 22;
 const TLS_RECORDS: Record<number, string> = {
   20: 'TLS ChangeCipherSpec',
   21: 'TLS alert',
@@ -103,6 +105,13 @@ export class PgWire {
   #client(buf: Buffer, mode: Mode, names: string[]): number {
     if (mode === 'tls') return tlsRecord(buf, names);
     if (mode === 'startup') {
+      // Direct TLS (sslnegotiation=direct) sends a handshake record first: as the first byte of
+      // a startup packet's length, 22 would mean a packet of over 350 MB.
+      if (buf[0] === TLS_HANDSHAKE) {
+        this.#up = 'tls';
+        this.#down = 'tls';
+        return tlsRecord(buf, names);
+      }
       if (buf.length < 8) return 0;
       const length = buf.readInt32BE(0);
       if (buf.length < length) return 0;
