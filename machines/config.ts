@@ -55,6 +55,16 @@ export const SslModeSchema = z.enum(sslModes, {
 });
 export type SslMode = z.infer<typeof SslModeSchema>;
 
+/**
+ * libpq's `sslnegotiation`: `postgres` asks first (SSLRequest, one round trip), `direct` starts
+ * the TLS handshake at once (PostgreSQL 17 and later; ALPN `postgresql`).
+ */
+export const sslNegotiations = ['postgres', 'direct'] as const;
+export const SslNegotiationSchema = z.enum(sslNegotiations, {
+  error: `sslNegotiation must be one of ${sslNegotiations.join(', ')}`,
+});
+export type SslNegotiation = z.infer<typeof SslNegotiationSchema>;
+
 export const targetSessionAttrs = [
   'any',
   'read-write',
@@ -188,6 +198,7 @@ export const ConnectionConfigSchema = z
       .boolean({ error: 'passwordInKeyring must be true or false' })
       .default(false),
     sslMode: SslModeSchema.default('prefer'),
+    sslNegotiation: SslNegotiationSchema.default('postgres'),
     sslCaCert: z.string({ error: 'sslCaCert must be a file path' }).min(1).optional(),
     /** Every host in order, for multi-host failover; when set, the first equals host/port. */
     hosts: z.array(HostPortSchema, { error: 'hosts must be a list of { host, port }' }).optional(),
@@ -242,6 +253,13 @@ export const ConnectionConfigSchema = z
           message: 'the first of hosts must be the same as host and port',
         });
       }
+    }
+    if (c.sslNegotiation === 'direct' && (c.sslMode === 'disable' || c.sslMode === 'prefer')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sslNegotiation'],
+        message: `direct TLS needs sslMode require, verify-ca or verify-full, not ${c.sslMode}: it has no plain-text fallback`,
+      });
     }
     if ((c.sslMode === 'verify-ca' || c.sslMode === 'verify-full') && !c.sslCaCert) {
       ctx.addIssue({

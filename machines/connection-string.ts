@@ -3,7 +3,9 @@ import {
   DEFAULTS,
   type HostPort,
   type SslMode,
+  type SslNegotiation,
   sslModes,
+  sslNegotiations,
   type TargetSessionAttrs,
   targetSessionAttrs,
 } from './config.ts';
@@ -25,6 +27,7 @@ export interface ConnectionStringConfig {
   database?: string;
   username?: string;
   sslMode?: SslMode;
+  sslNegotiation?: SslNegotiation;
   sslCaCert?: string;
   options?: Partial<ConnectionOptions>;
 }
@@ -45,6 +48,7 @@ export const supportedKeywords = [
   'user',
   'password',
   'sslmode',
+  'sslnegotiation',
   'sslrootcert',
   'application_name',
   'fallback_application_name',
@@ -248,6 +252,16 @@ export function parseConnectionParameters(pairs: ConnectionParameter[]): ParsedC
   if (user) config.username = user;
   const sslmode = get('sslmode');
   if (sslmode) config.sslMode = sslModeOf(sslmode);
+  const negotiation = get('sslnegotiation');
+  if (negotiation) {
+    if (!(sslNegotiations as readonly string[]).includes(negotiation)) {
+      throw invalidParameter(
+        'sslnegotiation',
+        `sslnegotiation must be one of ${sslNegotiations.join(', ')}`,
+      );
+    }
+    config.sslNegotiation = negotiation as SslNegotiation;
+  }
   const rootcert = get('sslrootcert');
   if (rootcert) {
     if (rootcert === 'system') {

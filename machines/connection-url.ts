@@ -22,6 +22,7 @@ export function toConnectionUrl(config: ConnectionConfig): string {
     .join(',');
   const params: [string, string][] = [];
   if (config.sslMode !== 'prefer') params.push(['sslmode', config.sslMode]);
+  if (config.sslNegotiation !== 'postgres') params.push(['sslnegotiation', config.sslNegotiation]);
   if (config.sslCaCert) params.push(['sslrootcert', config.sslCaCert]);
   const o = config.options;
   if (o.applicationName !== DEFAULTS.applicationName) {

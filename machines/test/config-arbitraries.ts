@@ -57,6 +57,11 @@ export const validOptions = fc.record(
 const ssl = fc.oneof(
   fc.record({ sslMode: fc.constantFrom('disable', 'prefer', 'require') }, { requiredKeys: [] }),
   fc.record({ sslMode: fc.constantFrom(...sslModes), sslCaCert: text(60) }),
+  fc.record({
+    sslMode: fc.constantFrom('require', 'verify-full'),
+    sslCaCert: text(60),
+    sslNegotiation: fc.constant('direct'),
+  }),
 );
 
 /** Configs valid by construction, reaching every optional part of the schema. */

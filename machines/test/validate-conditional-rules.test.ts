@@ -137,4 +137,36 @@ describeRules(validate, [
       ],
     ],
   },
+  {
+    rule: 'direct TLS negotiation needs a TLS-only sslMode',
+    valid: [
+      ['postgres by default', {}, { sslNegotiation: 'postgres' }],
+      ['direct with require', { sslMode: 'require', sslNegotiation: 'direct' }],
+      [
+        'direct with verify-full',
+        { sslMode: 'verify-full', sslCaCert: '/etc/ssl/root.crt', sslNegotiation: 'direct' },
+      ],
+      ['postgres with disable', { sslMode: 'disable', sslNegotiation: 'postgres' }],
+    ],
+    invalid: [
+      [
+        'direct with prefer',
+        { sslMode: 'prefer', sslNegotiation: 'direct' },
+        'sslNegotiation',
+        'direct TLS needs sslMode require, verify-ca or verify-full, not prefer: it has no plain-text fallback',
+      ],
+      [
+        'direct with disable',
+        { sslMode: 'disable', sslNegotiation: 'direct' },
+        'sslNegotiation',
+        'direct TLS needs sslMode require, verify-ca or verify-full, not disable: it has no plain-text fallback',
+      ],
+      [
+        'an unknown way',
+        { sslMode: 'require', sslNegotiation: 'alpn' },
+        'sslNegotiation',
+        'sslNegotiation must be one of postgres, direct',
+      ],
+    ],
+  },
 ]);

@@ -13,6 +13,7 @@ describe('validate fills in defaults', () => {
       username: 'alice',
       passwordInKeyring: false,
       sslMode: 'prefer',
+      sslNegotiation: 'postgres',
       options: {
         applicationName: 'Tusk',
         connectTimeoutSec: 10,

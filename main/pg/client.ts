@@ -331,8 +331,9 @@ export function clientConfig(
     application_name: config.options.applicationName,
     options: startupOptions(expectedSettings(config.options)),
     ssl,
-    // Set, so that PGSSLNEGOTIATION in the environment does not decide it.
-    sslnegotiation: 'postgres',
+    // Always set, so that PGSSLNEGOTIATION in the environment does not decide it; direct only
+    // with TLS (a Unix socket has none).
+    sslnegotiation: ssl && config.sslNegotiation === 'direct' ? 'direct' : 'postgres',
     keepAlive: true,
     keepAliveInitialDelayMillis: KEEPALIVE_INITIAL_DELAY_MS,
   };

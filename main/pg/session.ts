@@ -277,11 +277,29 @@ export class PgSession {
         );
       }
       if (this.#state === 'lost' && this.lostError) throw this.lostError;
-      throw toTuskError(error, 'connect', this.mapOptions());
+      throw this.#directTlsHint(toTuskError(error, 'connect', this.mapOptions()));
     } finally {
       clearTimeout(timer);
       signal.removeEventListener('abort', stop);
     }
+  }
+
+  /**
+   * A server before PostgreSQL 17, or a pooler, reads a direct TLS handshake as a broken
+   * startup packet and hangs up: a connect that fails before the server said anything (no
+   * SQLSTATE) says what to change.
+   */
+  #directTlsHint(error: TuskError): TuskError {
+    if (this.config.sslNegotiation !== 'direct' || error.kind !== 'ConnectionFailed') return error;
+    if (error.code && /^[0-9A-Z]{5}$/.test(error.code) && !error.code.startsWith('ERR'))
+      return error;
+    return new TuskError(
+      {
+        ...error.toJSON(),
+        hint: 'Direct TLS needs PostgreSQL 17 or later and no pooler in between: set TLS negotiation to postgres for an older server',
+      },
+      { cause: error },
+    );
   }
 
   /** Rejects with TARGET_MISMATCH (ConnectionLost when `lost`) if the server is not `target`. */

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { environments, sslModes } from '../../machines/config.ts';
+import { environments, sslModes, sslNegotiations } from '../../machines/config.ts';
 import { parseConnectionString } from '../../machines/connection-string.ts';
 import type { TestConnectionResult } from '../../machines/diagnostics.types.ts';
 import { asErrorData } from '../lib/errors.ts';
@@ -37,6 +37,11 @@ type TextKey = {
 }[keyof FormValues];
 
 /** New and edit, one dialog. Messages come from the service's own schema, next to their fields. */
+const negotiationLabels: Record<FormValues['sslNegotiation'], string> = {
+  postgres: 'postgres (asks the server first)',
+  direct: 'direct (PostgreSQL 17+, one round trip less)',
+};
+
 export function ConnectionForm({
   editId,
   onClose,
@@ -324,6 +329,23 @@ export function ConnectionForm({
                   {sslModes.map((mode) => (
                     <option key={mode} value={mode}>
                       {mode}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </FormField>
+            <FormField label="TLS negotiation" error={errorOf('sslNegotiation')}>
+              {(props) => (
+                <select
+                  {...props}
+                  value={values.sslNegotiation}
+                  onChange={(e) =>
+                    set('sslNegotiation', e.target.value as FormValues['sslNegotiation'])
+                  }
+                >
+                  {sslNegotiations.map((way) => (
+                    <option key={way} value={way}>
+                      {negotiationLabels[way]}
                     </option>
                   ))}
                 </select>

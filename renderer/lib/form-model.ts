@@ -4,6 +4,7 @@ import {
   DEFAULTS,
   type Environment,
   type SslMode,
+  type SslNegotiation,
   type TargetSessionAttrs,
 } from '../../machines/config.ts';
 import type { ParsedConnectionString } from '../../machines/connection-string.ts';
@@ -20,6 +21,7 @@ export interface FormValues {
   username: string;
   password: string;
   sslMode: SslMode;
+  sslNegotiation: SslNegotiation;
   sslCaCert: string;
   readonly: boolean;
   statementTimeoutMs: string;
@@ -65,6 +67,7 @@ export const fieldPaths: Record<Exclude<keyof FormValues, SecretKey | 'moreHosts
   database: 'database',
   username: 'username',
   sslMode: 'sslMode',
+  sslNegotiation: 'sslNegotiation',
   sslCaCert: 'sslCaCert',
   readonly: 'options.readonly',
   statementTimeoutMs: 'options.statementTimeoutMs',
@@ -95,6 +98,7 @@ const words: Record<string, string> = {
   username: 'User',
   sslCaCert: 'CA certificate',
   sslMode: 'SSL mode',
+  sslNegotiation: 'TLS negotiation',
   applicationName: 'Application name',
   connectTimeoutSec: 'Connect timeout',
   statementTimeoutMs: 'Statement timeout',
@@ -136,6 +140,7 @@ export function emptyValues(): FormValues {
     username: 'postgres',
     password: '',
     sslMode: 'prefer',
+    sslNegotiation: 'postgres',
     sslCaCert: '',
     readonly: false,
     statementTimeoutMs: '',
@@ -172,6 +177,7 @@ export function valuesOf(config: ConnectionConfig): FormValues {
     username: config.username,
     password: '',
     sslMode: config.sslMode,
+    sslNegotiation: config.sslNegotiation,
     sslCaCert: config.sslCaCert ?? '',
     readonly: o.readonly,
     statementTimeoutMs: o.statementTimeoutMs === undefined ? '' : String(o.statementTimeoutMs),
@@ -222,6 +228,7 @@ export function configInput(
     username: values.username,
     passwordInKeyring: values.password !== '' || (base?.passwordInKeyring ?? false),
     sslMode: values.sslMode,
+    sslNegotiation: values.sslNegotiation,
     sslCaCert: opt(values.sslCaCert),
     // Built from Host and Port plus the rows: its first entry is Host and Port by construction.
     hosts:
@@ -289,6 +296,7 @@ export function withImport(values: FormValues, parsed: ParsedConnectionString): 
   // The password's only place is the Password field: Save sends it to the keyring.
   if (parsed.password !== undefined) next.password = parsed.password;
   if (config.sslMode !== undefined) next.sslMode = config.sslMode;
+  if (config.sslNegotiation !== undefined) next.sslNegotiation = config.sslNegotiation;
   if (config.sslCaCert !== undefined) next.sslCaCert = config.sslCaCert;
   if (o.applicationName !== undefined) next.applicationName = o.applicationName;
   if (o.connectTimeoutSec !== undefined) next.connectTimeoutSec = String(o.connectTimeoutSec);

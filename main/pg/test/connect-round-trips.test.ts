@@ -18,6 +18,8 @@ import { configFor, delay } from './fixtures.ts';
 const CONNECT_ROUND_TRIPS = 5;
 /** SSLRequest → 'S' and the TLS 1.3 handshake's two. */
 const CONNECT_TLS_ROUND_TRIPS = 7;
+/** Direct TLS (PostgreSQL 17+) starts the handshake at once: no SSLRequest round trip. */
+const CONNECT_DIRECT_TLS_ROUND_TRIPS = 6;
 /**
  * Logins before `connected`: the first connection's only. (The control client's TCP handshake
  * may already have begun when connect() resolves; it logs in behind `connected`.)
@@ -102,6 +104,22 @@ test(`connect() over TLS (verify-full) takes at most ${CONNECT_TLS_ROUND_TRIPS} 
   await service.connect(config, { password: server.password });
   expect(link.trace()[1]?.up[0]?.messages, 'TLS asked for first').toEqual(['SSLRequest']);
   expect(link.turns(), report('connect() over TLS')).toBeLessThanOrEqual(CONNECT_TLS_ROUND_TRIPS);
+  expect(link.connections()).toBeLessThanOrEqual(CONNECT_LOGINS + 1);
+});
+
+test(`connect() over direct TLS takes at most ${CONNECT_DIRECT_TLS_ROUND_TRIPS} round trips`, async () => {
+  const service = await openService();
+  const config = configFor(viaLink, {
+    sslMode: 'verify-full',
+    sslCaCert: server.caFile,
+    sslNegotiation: 'direct',
+  });
+  link.reset();
+  await service.connect(config, { password: server.password });
+  expect(link.trace()[1]?.up[0]?.messages, 'the TLS handshake first').toEqual(['TLS handshake']);
+  expect(link.turns(), report('connect() over direct TLS')).toBeLessThanOrEqual(
+    CONNECT_DIRECT_TLS_ROUND_TRIPS,
+  );
   expect(link.connections()).toBeLessThanOrEqual(CONNECT_LOGINS + 1);
 });
 

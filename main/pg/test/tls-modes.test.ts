@@ -1,3 +1,4 @@
+import net, { type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { sharedServer } from '../../../test/harness/shared.ts';
 import { makeTlsFixtures } from '../../../test/harness/tls.ts';
@@ -40,6 +41,40 @@ describe('TLS by sslMode', () => {
     expect(context.server?.ssl).toBe(true);
     expect(await sslSeenByServer(config.options.applicationName)).toEqual([true, true]);
     await disconnected(actor);
+  });
+
+  it('direct negotiation (PostgreSQL 17+, no SSLRequest first) connects, every backend over TLS', async () => {
+    const config = configFor(
+      { ...server, host: 'localhost' },
+      { sslMode: 'verify-full', sslCaCert: server.caFile, sslNegotiation: 'direct' },
+    );
+    const actor = startConnection(effects(), config, { password: server.password, actors });
+    const { context } = await connected(actor);
+    expect(context.server?.ssl).toBe(true);
+    expect(await sslSeenByServer(config.options.applicationName)).toEqual([true, true]);
+    await disconnected(actor);
+  });
+
+  it('direct negotiation against a server that hangs up on it (before 17, a pooler) says what to change', async () => {
+    // What PostgreSQL 16 does with a TLS handshake where a startup packet should be.
+    const old = net.createServer((socket) => socket.once('data', () => socket.destroy()));
+    await new Promise<void>((resolve) => old.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = old.address() as AddressInfo;
+      const config = configFor(
+        { ...server, host: '127.0.0.1', port },
+        { sslMode: 'require', sslNegotiation: 'direct' },
+      );
+      const actor = startConnection(effects(), config, { password: server.password, actors });
+      actor.send({ type: 'CONNECT' });
+      const { context } = await waitForStatus(actor, 'error');
+      expect(context.lastError).toMatchObject({
+        kind: 'ConnectionFailed',
+        hint: expect.stringContaining('set TLS negotiation to postgres'),
+      });
+    } finally {
+      await new Promise((resolve) => old.close(resolve));
+    }
   });
 
   it('verify-full refuses a host name the certificate does not list, without retrying', async () => {

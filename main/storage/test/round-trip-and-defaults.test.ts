@@ -28,6 +28,7 @@ describe('store round trip', () => {
       username: 'alice',
       passwordInKeyring: false,
       sslMode: 'prefer',
+      sslNegotiation: 'postgres',
       color: '#336699',
       options: {
         applicationName: 'Tusk',

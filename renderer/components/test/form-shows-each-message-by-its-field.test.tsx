@@ -49,6 +49,15 @@ test('a CA certificate is asked for next to its field when SSL mode verifies', (
   expect(messageOf(ca)).toBe('A CA certificate is required for SSL mode verify-full');
 });
 
+test('direct TLS negotiation with SSL mode prefer is refused next to its field', () => {
+  open();
+  fireEvent.change(screen.getByLabelText('TLS negotiation'), { target: { value: 'direct' } });
+  fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+  expect(messageOf(screen.getByLabelText('TLS negotiation'))).toBe(
+    'Direct TLS needs SSL mode require, verify-ca or verify-full, not prefer: it has no plain-text fallback',
+  );
+});
+
 test('an enabled SSH tunnel needs its host and user, each said by its field', () => {
   open();
   fireEvent.click(screen.getByLabelText('Connect through an SSH tunnel'));
