@@ -52,6 +52,10 @@ export default defineBenchmark({
       const modes = [
         { mode: 'plain TCP', patch: {} },
         { mode: 'TLS (verify-full)', patch: tlsPatch },
+        {
+          mode: 'direct TLS (verify-full, sslNegotiation direct)',
+          patch: { ...tlsPatch, sslNegotiation: 'direct' as const },
+        },
       ];
       const connects: { mode: string; bare: LinkRun[]; service: LinkRun[] }[] = [];
       for (const { mode, patch } of modes) {

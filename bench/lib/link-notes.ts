@@ -13,7 +13,7 @@ export function linkNotes(r: {
   overhead: { c: number; perRound: number; turns: Record<string, number> }[];
   verdicts: Verdict[];
 }): string[] {
-  const [plain, tls] = r.connects;
+  const [plain, tls, direct] = r.connects;
   const turns = (runs: LinkRun[] | undefined, k: 'turns' | 'connectTurns') =>
     runs ? median(runs.map((x) => x[k] ?? Number.NaN)) : Number.NaN;
   const notes = [
@@ -29,8 +29,9 @@ export function linkNotes(r: {
       "handshake (ClientHello → ServerHello … Finished; the client's Finished goes out with the",
       'StartupMessage). SCRAM cannot be shortened (each message answers the last), so a connect',
       `plus one query costs 5 round trips in plain TCP and 7 with TLS; measured: ${fmt(turns(plain?.bare, 'turns'), 0)} and`,
-      `${fmt(turns(tls?.bare, 'turns'), 0)}. (PostgreSQL 17's direct TLS, \`sslnegotiation=direct\`, would save the SSLRequest`,
-      "round trip; node-postgres 8.23 can (`sslNegotiation: 'direct'`), Tusk's config has no setting for it yet.)",
+      `${fmt(turns(tls?.bare, 'turns'), 0)}. (PostgreSQL 17's direct TLS, libpq's \`sslnegotiation=direct\`, saves the SSLRequest`,
+      "round trip: with `sslNegotiation: 'direct'` (the form's TLS negotiation) the TLS handshake starts",
+      `at once, and the same connect plus one query took ${fmt(turns(direct?.bare, 'turns'), 0)} round trips, connect() ${fmt(turns(direct?.service, 'connectTurns'), 0)}.)`,
     ].join(' '),
     [
       `**How ours reaches it.** connect() took ${fmt(turns(plain?.service, 'connectTurns'), 0)} round trips in plain TCP`,
@@ -53,8 +54,7 @@ export function linkNotes(r: {
       'in a round trip of its own before its first query; sending that verify query in the same',
       "flight as the first query it runs (its result checked before the query's is returned) would",
       'make it free. Behind a pooler the settings are enforced per transaction (guard.ts), and the',
-      "first client's trial transaction (BEGIN READ ONLY, COMMIT) adds two. PostgreSQL 17's direct",
-      'TLS would save one more with TLS, offered as a setting.',
+      "first client's trial transaction (BEGIN READ ONLY, COMMIT) adds two.",
     ].join(' '),
   ];
   notes.push(
@@ -94,6 +94,7 @@ export function linkNotes(r: {
     ['bare pg.Client connect + SELECT 1, TLS', tls?.bare],
     ['service connect() to connected, plain TCP', plain?.service],
     ['service connect() to connected, TLS', tls?.service],
+    ['service connect() to connected, direct TLS', direct?.service],
     ['service, pg_terminate_backend → first successful query', r.kill.service],
     ['bare pg.Pool, pg_terminate_backend → first successful query', r.kill.bare],
   ] as const) {
