@@ -51,6 +51,9 @@ afterEach(async () => {
 afterAll(() => link.close());
 
 async function openService() {
+  // The last test's connections are gone from the link too, so none of their closing bytes
+  // lands in this test's trace.
+  for (let i = 0; i < 200 && link.openCount() > 0; i++) await delay(10);
   dataDir = await mkdtemp(join(tmpdir(), 'tusk-round-trips-'));
   service = await createConnectionService({ dataDir, credentials: createMemoryCredentialStore() });
   return service;
@@ -116,7 +119,9 @@ test(`connect() over direct TLS takes at most ${CONNECT_DIRECT_TLS_ROUND_TRIPS} 
   });
   link.reset();
   await service.connect(config, { password: server.password });
-  expect(link.trace()[1]?.up[0]?.messages, 'the TLS handshake first').toEqual(['TLS handshake']);
+  const sent = link.trace().flatMap((trip) => trip.up.flatMap((flight) => flight.messages));
+  expect(sent.slice(0, 2), 'the TLS handshake at once').toEqual(['TCP SYN', 'TLS handshake']);
+  expect(sent).not.toContain('SSLRequest');
   expect(link.turns(), report('connect() over direct TLS')).toBeLessThanOrEqual(
     CONNECT_DIRECT_TLS_ROUND_TRIPS,
   );
