@@ -6,7 +6,6 @@ import {
   type SslNegotiation,
   sslModes,
   sslNegotiations,
-  type TargetSessionAttrs,
   targetSessionAttrs,
 } from './config.ts';
 import { TuskError } from './errors.ts';
@@ -253,15 +252,7 @@ export function parseConnectionParameters(pairs: ConnectionParameter[]): ParsedC
   const sslmode = get('sslmode');
   if (sslmode) config.sslMode = sslModeOf(sslmode);
   const negotiation = get('sslnegotiation');
-  if (negotiation) {
-    if (!(sslNegotiations as readonly string[]).includes(negotiation)) {
-      throw invalidParameter(
-        'sslnegotiation',
-        `sslnegotiation must be one of ${sslNegotiations.join(', ')}`,
-      );
-    }
-    config.sslNegotiation = negotiation as SslNegotiation;
-  }
+  if (negotiation) config.sslNegotiation = oneOf('sslnegotiation', negotiation, sslNegotiations);
   const rootcert = get('sslrootcert');
   if (rootcert) {
     if (rootcert === 'system') {
@@ -277,13 +268,7 @@ export function parseConnectionParameters(pairs: ConnectionParameter[]): ParsedC
   if (startup) Object.assign(options, startupOptionsOf(startup));
   const target = get('target_session_attrs');
   if (target) {
-    if (!(targetSessionAttrs as readonly string[]).includes(target)) {
-      throw invalidParameter(
-        'target_session_attrs',
-        `target_session_attrs must be one of ${targetSessionAttrs.join(', ')}`,
-      );
-    }
-    options.targetSessionAttrs = target as TargetSessionAttrs;
+    options.targetSessionAttrs = oneOf('target_session_attrs', target, targetSessionAttrs);
   }
   const balance = get('load_balance_hosts');
   if (balance) {
@@ -334,6 +319,12 @@ function hostsOf(host: string | undefined, port: string | undefined): Connection
     return { host: h, port: p ? portOf(p) : DEFAULTS.port };
   });
   return { host: list[0]!.host, port: list[0]!.port, hosts: list };
+}
+
+/** A keyword whose value is one of a fixed list, named in the refusal. */
+function oneOf<T extends string>(keyword: Keyword, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw invalidParameter(keyword, `${keyword} must be one of ${allowed.join(', ')}`);
 }
 
 function sslModeOf(value: string): SslMode {
