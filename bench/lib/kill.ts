@@ -141,11 +141,14 @@ export async function killBare(server: PgServer, pool: pg.Pool, app: string): Pr
   return { killMs: killed - t0, connectedMs: null, queryMs: at - t0, failures, steps: {} };
 }
 
+/** A bare pg.Client with the service's client options, under its own application name. */
+const bareClient = (server: PgServer, app: string) =>
+  new pg.Client(clientConfig(benchConfig(server, app), false, () => server.password));
+
 /** One new physical connection and a query, as the bare pool makes after a kill. */
 export async function oneConnection(server: PgServer): Promise<number> {
-  const config = benchConfig(server, 'bench-recovery-single');
   const t0 = performance.now();
-  const client = new pg.Client(clientConfig(config, false, () => server.password));
+  const client = bareClient(server, 'bench-recovery-single');
   await client.connect();
   await client.query(SQL);
   const ms = performance.now() - t0;
@@ -155,8 +158,7 @@ export async function oneConnection(server: PgServer): Promise<number> {
 
 /** A fresh backend's first query: the verify flight of a session's first client, or `SELECT 1`. */
 export async function firstQuery(server: PgServer, sql: string): Promise<number> {
-  const config = benchConfig(server, 'bench-recovery-first');
-  const client = new pg.Client(clientConfig(config, false, () => server.password));
+  const client = bareClient(server, 'bench-recovery-first');
   await client.connect();
   const t0 = performance.now();
   await client.query(sql);
@@ -167,16 +169,13 @@ export async function firstQuery(server: PgServer, sql: string): Promise<number>
 
 /** How long the terminate itself takes with `n` idle backends of one application name. */
 export async function terminateIdle(server: PgServer, n: number): Promise<number> {
-  const config = benchConfig(server, `bench-recovery-idle-${n}`);
-  const clients = Array.from(
-    { length: n },
-    () => new pg.Client(clientConfig(config, false, () => server.password)),
-  );
+  const app = `bench-recovery-idle-${n}`;
+  const clients = Array.from({ length: n }, () => bareClient(server, app));
   for (const client of clients) client.on('error', () => undefined);
   await Promise.all(clients.map((c) => c.connect()));
   await delay(20);
   const t0 = performance.now();
-  const pids = await terminate(server, config.options.applicationName);
+  const pids = await terminate(server, app);
   const ms = performance.now() - t0;
   await untilGone(server, pids);
   await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
