@@ -48,6 +48,10 @@ export async function createFaultProxy(target: {
     client.setNoDelay(true);
     const pair: Pair = { client, dead: mode === 'blackhole' };
     pairs.add(pair);
+    // Half-open (below): a dead pair still answers a FIN with its own, as before.
+    client.once('end', () => {
+      if (pair.dead) client.end();
+    });
     client.once('close', () => {
       pairs.delete(pair);
       pair.upstream?.destroy();
@@ -75,7 +79,10 @@ export async function createFaultProxy(target: {
 
   const listen = (port: number) =>
     new Promise<net.Server>((resolve, reject) => {
-      const server = net.createServer(accept);
+      // Half-open, as TCP itself: a client's FIN (after a Terminate) goes on to the server, and
+      // the client's socket closes only when the server's does, once its backend has exited.
+      // Closing at the client's FIN would tell the client its backend is gone before it is.
+      const server = net.createServer({ allowHalfOpen: true }, accept);
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => {
         server.off('error', reject);
@@ -138,6 +145,7 @@ export async function createFaultProxy(target: {
         // Paused by back-pressure or not, both ends now read and drop.
         pair.client.resume();
         pair.upstream?.resume();
+        if (pair.client.readableEnded) pair.client.end();
       }
     }
     if (next === 'refuse') await unlisten();

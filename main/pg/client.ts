@@ -69,6 +69,13 @@ export interface TuskClient extends pg.Client {
   settled(): Promise<void>;
   /** Backend pid and cancel key, for a CancelRequest. */
   readonly cancelKey: { pid: number; secret: number } | null;
+  /**
+   * Its login is in flight and the server has answered it: a backend exists, and cutting the
+   * socket now would leave it to notice on its own, after a close had resolved.
+   */
+  readonly loggingIn: boolean;
+  /** Resolves once the connect in flight (if any) has succeeded or failed; never rejects. */
+  loginSettled(): Promise<void>;
   /** Closes the socket at once: no goodbye, running queries fail now. */
   destroy(): void;
   /**
@@ -92,9 +99,22 @@ interface StartupParameters {
   replication?: string;
 }
 
+/** pg's Connection events for the server's first answers to a login. */
+const SERVER_ANSWERS = [
+  'sslconnect',
+  'authenticationOk',
+  'authenticationCleartextPassword',
+  'authenticationMD5Password',
+  'authenticationSASL',
+  'errorMessage',
+] as const;
+
 export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) => TuskClient {
   return class VerifiedClient extends pg.Client implements TuskClient {
     #usable = false;
+    #login: Promise<unknown> | null = null;
+    /** The server sent something for this connection (TLS answer, an auth request, an error). */
+    #heard = false;
     /** As the server reported it at startup (ParameterStatus). */
     #serverVersion = '';
 
@@ -117,6 +137,10 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
         if (this.#usable) hooks.onError(this, error);
       });
       hooks.track(this);
+      const heard = () => {
+        this.#heard = true;
+      };
+      for (const event of SERVER_ANSWERS) this.connection.once(event, heard);
       this.connection.on(
         'parameterStatus',
         (message: { parameterName: string; parameterValue: string }) => {
@@ -158,6 +182,17 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
       return processID != null && secretKey != null ? { pid: processID, secret: secretKey } : null;
     }
 
+    get loggingIn(): boolean {
+      return this.#login !== null && this.#heard;
+    }
+
+    loginSettled(): Promise<void> {
+      return (this.#login ?? Promise.resolve()).then(
+        () => undefined,
+        () => undefined,
+      );
+    }
+
     destroy(): void {
       this.connection.stream.destroy();
     }
@@ -171,6 +206,11 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
     override connect(callback: ConnectCallback): void;
     override connect(callback?: ConnectCallback): Promise<pg.Client> | undefined {
       const done = this.#connectVerified();
+      this.#login = done;
+      const settled = () => {
+        if (this.#login === done) this.#login = null;
+      };
+      done.then(settled, settled);
       if (!callback) return done;
       done.then(
         (client) => (callback as (err: null, c: pg.Client) => void)(null, client),

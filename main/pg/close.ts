@@ -26,6 +26,18 @@ async function allEnded(res: SessionResources, deadline: number): Promise<boolea
   return true;
 }
 
+/**
+ * Lets each login the server has answered finish (within the deadline), so it can be ended with
+ * a Terminate and its socket's close awaited: a socket cut mid-login leaves a backend that the
+ * server lets go only when it next reads, after this close would have resolved. A login the
+ * server has not answered (a silent network, a backend not yet forked) is cut at once.
+ */
+async function loginsSettled(res: SessionResources, deadline: number): Promise<void> {
+  const logins = [...res.clients].filter((c) => c.loggingIn).map((c) => c.loginSettled());
+  if (logins.length === 0) return;
+  await Promise.race([Promise.all(logins), sleep(Math.max(0, deadline - Date.now()))]);
+}
+
 async function until(done: () => boolean, deadline: number): Promise<void> {
   while (!done() && Date.now() < deadline) await sleep(10);
 }
@@ -36,7 +48,8 @@ async function until(done: () => boolean, deadline: number): Promise<void> {
  * finish a long query nobody waits for), then each client says goodbye (Terminate) and we wait
  * for the server to close each socket, which it does only after the backend left
  * pg_stat_activity. Whatever is not closed by then is destroyed. With `graceMs` 0 every socket
- * is destroyed at once: a blackholed network would never answer a goodbye.
+ * is destroyed at once: a blackholed network would never answer a goodbye. A polite close lets
+ * the logins in flight finish first (`loginsSettled`).
  *
  * `pool.end()` is called but not awaited: it resolves before the sockets close, and never while
  * a client stays checked out.
@@ -58,6 +71,7 @@ export async function closeClients(
       ),
     );
     await until(() => ![...res.clients].some((c) => c.busy), deadline);
+    await loginsSettled(res, deadline);
     for (const client of res.clients) {
       if (client.usable) client.end().catch(() => undefined);
       else client.destroy();

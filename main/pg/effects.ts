@@ -67,7 +67,8 @@ interface Slot {
 
 interface ProbeTry {
   outcome: Promise<PgSession | TuskError>;
-  abort(): void;
+  /** `reason`: how a login the abort finds in flight is closed. */
+  abort(reason?: CloseReason): void;
 }
 
 /**
@@ -166,7 +167,7 @@ export function createPgEffects(options: PgEffectsOptions = {}) {
     const slot = slots.get(id);
     if (!slot) return;
     setPassword(slot, undefined);
-    await dropProbe(slot);
+    await dropProbe(slot, reason);
     const session = slot.session;
     if (!session) return;
     if (sessions.get(id) === session) sessions.delete(id);
@@ -179,14 +180,17 @@ export function createPgEffects(options: PgEffectsOptions = {}) {
     }
   }
 
-  /** Ends the probe's try, if any: aborted in flight, closed if it had opened. */
-  async function dropProbe(slot: Slot): Promise<void> {
+  /**
+   * Ends the probe's try, if any: aborted in flight, closed if it had opened; for a disconnect,
+   * a login the server answered is let finish and ended politely (see closeClients).
+   */
+  async function dropProbe(slot: Slot, reason: CloseReason = 'failed'): Promise<void> {
     const probe = slot.probe;
     if (!probe) return;
     slot.probe = undefined;
-    probe.abort();
+    probe.abort(reason);
     const outcome = await probe.outcome;
-    if (outcome instanceof PgSession) await outcome.close('failed');
+    if (outcome instanceof PgSession) await outcome.close(reason);
   }
 
   /**
@@ -217,16 +221,18 @@ export function createPgEffects(options: PgEffectsOptions = {}) {
       try {
         const [, password] = await resolvePassword(input);
         if (controller.signal.aborted) throw notConnected();
+        const closeReason = (): CloseReason =>
+          controller.signal.reason === 'disconnect' ? 'disconnect' : 'failed';
         return await openMatching(config, controller.signal, async (at, target) => {
           const attempt = new PgSession(connectionId, at, password, {});
           try {
             await attempt.open(controller.signal, target);
           } catch (error) {
-            await attempt.close('failed');
+            await attempt.close(closeReason());
             throw error;
           }
           if (controller.signal.aborted) {
-            await attempt.close('failed');
+            await attempt.close(closeReason());
             throw notConnected();
           }
           return attempt;
@@ -235,7 +241,7 @@ export function createPgEffects(options: PgEffectsOptions = {}) {
         return toTuskError(error, 'connect');
       }
     })();
-    return { outcome, abort: () => controller.abort() };
+    return { outcome, abort: (reason) => controller.abort(reason ?? 'failed') };
   }
 
   async function resolvePassword(input: SessionInput): Promise<[CredentialSource, string?]> {
@@ -290,7 +296,8 @@ export function createPgEffects(options: PgEffectsOptions = {}) {
         try {
           await attempt.open(signal, target);
         } catch (error) {
-          await closeSlot(connectionId, 'failed');
+          // A DISCONNECT's close meanwhile ends the logins politely: it is not cut short here.
+          await (attempt.closing ?? closeSlot(connectionId, 'failed'));
           throw error;
         }
         return attempt;

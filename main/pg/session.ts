@@ -240,12 +240,16 @@ export class PgSession {
    */
   async open(signal: AbortSignal, target: TargetSessionAttrs = 'any'): Promise<void> {
     let timedOut = false;
-    const stop = () => destroyAll(this.#res);
     const timer = setTimeout(() => {
       timedOut = true;
-      stop();
+      destroyAll(this.#res);
     }, this.#timeoutMs);
     timer.unref();
+    // A cancelled open cuts the sockets the server has not answered; a login it has answered
+    // runs on (bounded by the timer above), for the close to end with a Terminate.
+    const stop = () => {
+      for (const client of this.#res.clients) if (!client.loggingIn) client.destroy();
+    };
     signal.addEventListener('abort', stop, { once: true });
     this.#target = target;
     try {
@@ -376,6 +380,8 @@ export class PgSession {
     } catch {
       return;
     }
+    // Closed meanwhile: the close waited for this login (it is tracked) and ends it politely.
+    if (this.#state === 'closed') return;
     if (this.#state !== 'open') {
       client.destroy();
       return;
