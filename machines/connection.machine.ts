@@ -175,6 +175,8 @@ export const connectionMachine = setup({
     firstAttempt: ({ context }) => context.attempt === 0,
     changesSession: ({ context, event }) =>
       event.type === 'UPDATE_CONFIG' && sessionKey(event.config) !== sessionKey(context.config),
+    /** A wake (a resume, a network back) is worth a new connect only if asking again can help. */
+    retryableError: ({ context }) => context.lastError !== null && isRetryable(context.lastError),
     canRetry: ({ context }) =>
       context.lastError !== null &&
       isRetryable(context.lastError) &&
@@ -383,6 +385,9 @@ export const connectionMachine = setup({
       on: {
         CONNECT: 'connecting',
         RETRY: 'connecting',
+        // After the attempts ran out in an outage, the network coming back is worth a connect;
+        // a wrong password or a missing database would fail the same way again.
+        WAKE: { guard: 'retryableError', target: 'connecting' },
         DISCONNECT: '#connection.disconnected.closing',
       },
     },

@@ -82,11 +82,18 @@ export interface ConnectionInput {
   config: ConnectionConfig;
 }
 
+/**
+ * Why a WAKE was sent, for the transition history: the machine slept (a wall-clock gap, or the
+ * OS said so), the network changed (an address came or went), the page came back online or
+ * into view, a user asked ("try now"), or the readiness probe found the server accepting.
+ */
+export type WakeCause = 'resume' | 'network' | 'online' | 'visible' | 'user' | 'ready';
+
 export type ConnectionEvent =
   | { type: 'CONNECT' }
   | { type: 'DISCONNECT' }
   | { type: 'RETRY' }
-  | { type: 'WAKE' }
+  | { type: 'WAKE'; cause?: WakeCause }
   | { type: 'CONNECTION_LOST'; error: TuskErrorData }
   /** From the closeSession actor: closing has one outcome, whatever went wrong on the way. */
   | { type: 'SESSION_CLOSED' }

@@ -1,7 +1,7 @@
 import { type ActorRefFrom, assign, emit, enqueueActions, setup } from 'xstate';
 import type { ConnectionConfig, ConnectionStatus } from './config.ts';
 import { connectionMachine } from './connection.machine.ts';
-import type { ConnectionStatusReport } from './connection.types.ts';
+import type { ConnectionStatusReport, WakeCause } from './connection.types.ts';
 import type { TuskErrorData } from './errors.ts';
 import { stopChildrenById } from './stop-children.ts';
 
@@ -22,7 +22,7 @@ export type ManagerEvent =
   | { type: 'DISCONNECT'; connectionId: string }
   | { type: 'RETRY'; connectionId: string }
   /** One connection's ("try now"), or with no id every connection's (the OS resumed). */
-  | { type: 'WAKE'; connectionId?: string }
+  | { type: 'WAKE'; connectionId?: string; cause?: WakeCause }
   | ConnectionStatusReport;
 
 export type ManagerEmitted = { type: 'connection:status' } & ConnectionStatusEvent;
@@ -114,7 +114,8 @@ export const managerMachine = setup({
       const ids = one === undefined ? Object.keys(context.statuses) : [one];
       for (const id of ids) {
         if (!(id in context.statuses)) continue;
-        enqueue.sendTo(connectionActorId(id), { type: 'WAKE' });
+        const cause = event.type === 'WAKE' ? event.cause : undefined;
+        enqueue.sendTo(connectionActorId(id), cause ? { type: 'WAKE', cause } : { type: 'WAKE' });
       }
     }),
     recordStatus: assign({

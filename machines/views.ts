@@ -1,6 +1,12 @@
 import type { StateValue } from 'xstate';
 import type { ConnectionConfig, ConnectionStatus } from './config.ts';
-import type { KeepaliveStats, PoolUse, ServerInfo, SessionSettings } from './connection.types.ts';
+import type {
+  KeepaliveStats,
+  PoolUse,
+  ServerInfo,
+  SessionSettings,
+  WakeCause,
+} from './connection.types.ts';
 import type { TuskErrorData, TuskErrorKind } from './errors.ts';
 
 /**
@@ -21,6 +27,8 @@ export interface TransitionRecord {
   error?: { kind: TuskErrorKind; code?: string };
   /** The host:port the connection reached, on entry to `connected`. */
   host?: string;
+  /** Why a WAKE was sent (a resume, a network change, the page back online, ...). */
+  cause?: WakeCause;
 }
 
 /** PostgreSQL's transaction status from ReadyForQuery, in words. */

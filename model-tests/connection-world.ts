@@ -82,7 +82,9 @@ export async function openWorld(server: SharedServer, options: WorldOptions): Pr
     },
     options: {
       applicationName: uniqueName('tusk_model'),
-      connectTimeoutSec: 1,
+      // Room for a fault's own work (terminating a backend and seeing its socket close) inside
+      // the connect deadline on a machine kept busy by other work: at 1 s it lost that race.
+      connectTimeoutSec: 2,
       keepaliveIntervalSec: options.keepaliveIntervalSec,
       poolMax: 3,
       maxReconnectAttempts: MODEL_CONFIG.options.maxReconnectAttempts,

@@ -359,7 +359,7 @@ export function createPgEffects(options: PgEffectsOptions = {}) {
             return;
           }
           // Open, or a failure asking again would repeat (a wrong password): the attempt now.
-          sendBack({ type: 'WAKE' });
+          sendBack({ type: 'WAKE', cause: 'ready' });
         });
       };
       schedule(0);

@@ -1,6 +1,7 @@
 import type { AnyActorRef, InspectionEvent, SnapshotFrom, Subscription } from 'xstate';
 import type { ConnectionStatus } from '../../machines/config.ts';
 import type { ConnectionMachine } from '../../machines/connection.machine.ts';
+import type { WakeCause } from '../../machines/connection.types.ts';
 import type { ConnectionActorRef } from '../../machines/manager.machine.ts';
 import { tunnelView } from '../../machines/tunnel.machine.ts';
 import {
@@ -106,7 +107,12 @@ export function createConnectionViews(
     }
   };
 
-  const update = (entry: Entry, snapshot: ConnectionSnapshot, eventType: string) => {
+  const update = (
+    entry: Entry,
+    snapshot: ConnectionSnapshot,
+    eventType: string,
+    cause?: WakeCause,
+  ) => {
     // A stopped actor's last snapshot says nothing new; the manager's children say it is gone.
     if (snapshot === entry.last || snapshot.status === 'stopped') return;
     const path = statePath(snapshot.value);
@@ -117,6 +123,7 @@ export function createConnectionViews(
           from: entry.last.value,
           to: snapshot.value,
           event: eventType,
+          ...(cause && { cause }),
           before: entry.last.context,
           after: snapshot.context,
         }),
@@ -138,8 +145,10 @@ export function createConnectionViews(
   const inspection = manager.system.inspect((event) => {
     if (event.type !== '@xstate.snapshot') return;
     const entry = byRef.get(event.actorRef);
-    if (entry) update(entry, event.snapshot as ConnectionSnapshot, event.event.type);
-    else if (event.actorRef === (manager as unknown)) {
+    if (entry) {
+      const cause = (event.event as { cause?: WakeCause }).cause;
+      update(entry, event.snapshot as ConnectionSnapshot, event.event.type, cause);
+    } else if (event.actorRef === (manager as unknown)) {
       syncChildren((event.snapshot as unknown as { children: typeof children }).children);
     }
   });

@@ -1,5 +1,5 @@
 import type { StateValue } from 'xstate';
-import type { ConnectionContext } from '../../machines/connection.types.ts';
+import type { ConnectionContext, WakeCause } from '../../machines/connection.types.ts';
 import type { TransitionRecord } from '../../machines/views.ts';
 
 /** `{ connected: 'pinging' }` → `connected.pinging`; a parallel value joins its regions with `,`. */
@@ -18,6 +18,8 @@ export interface Step {
   from: StateValue;
   to: StateValue;
   event: string;
+  /** A WAKE's cause, when it said one. */
+  cause?: WakeCause;
   before: ConnectionContext;
   after: ConnectionContext;
 }
@@ -30,6 +32,7 @@ export function transitionRecord(step: Step): TransitionRecord {
   const from = statePath(step.from);
   const to = statePath(step.to);
   const record: TransitionRecord = { at: step.at, from, to, event: step.event };
+  if (step.cause) record.cause = step.cause;
   const error = step.after.lastError;
   if (error && error !== step.before.lastError) {
     record.error =
