@@ -17,6 +17,7 @@ interface AuthHandlers {
   _handleAuthCleartextPassword: Handler;
   _handleAuthMD5Password: Handler;
   _handleAuthSASL: Handler;
+  _handleAuthSASLContinue: Handler;
   saslSession?: { mechanism?: string } | null;
   connection: {
     stream: { encrypted?: boolean; destroy(): void };
@@ -49,17 +50,20 @@ export function guardAuthentication(client: pg.Client, policy: AuthPolicy | unde
     c.connection.stream.destroy();
     return false;
   };
-  const wrap = (name: keyof Omit<AuthHandlers, 'connection' | 'saslSession'>, judge: Handler) => {
+  type Judged = '_handleAuthCleartextPassword' | '_handleAuthMD5Password' | '_handleAuthSASL';
+  const wrap = (name: Judged, judge: Handler) => {
     const original = c[name].bind(client);
     c[name] = (message) => {
       judge(message);
-      if (allowed(requestOf(name, message))) {
-        original(message);
-        if (name === '_handleAuthSASL' && c.saslSession?.mechanism === 'SCRAM-SHA-256-PLUS') {
-          method = 'scram-sha-256-plus';
-        }
-      }
+      if (allowed(requestOf(name, message))) original(message);
     };
+  };
+  // pg picks the SASL mechanism once it has the password (asynchronously); by the server's
+  // first SCRAM challenge the choice is made.
+  const sasl = c._handleAuthSASLContinue.bind(client);
+  c._handleAuthSASLContinue = (message) => {
+    if (c.saslSession?.mechanism === 'SCRAM-SHA-256-PLUS') method = 'scram-sha-256-plus';
+    sasl(message);
   };
   wrap('_handleAuthCleartextPassword', () => {
     method = 'password';

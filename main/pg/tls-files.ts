@@ -115,19 +115,16 @@ export async function clientCertificate(
   try {
     const key = createPrivateKey({ key: pem, format: 'pem', passphrase: passphrase ?? '' });
     return { cert, key: key.export({ format: 'pem', type: 'pkcs8' }) as string };
-  } catch (error) {
-    throw new TuskError(
-      {
-        kind: encrypted ? 'AuthFailed' : 'InvalidInput',
-        field: 'sslKey',
-        path: keyFile,
-        message: encrypted
-          ? `The passphrase for the client key ${keyFile} is wrong`
-          : `The client key file ${keyFile} holds no private key Tusk can read`,
-      },
-      // The cause would be OpenSSL's message only: kept out, it says nothing secret, but nothing
-      // more either.
-    );
+  } catch {
+    // OpenSSL's own message adds nothing the user can act on, so it is not kept as the cause.
+    throw new TuskError({
+      kind: encrypted ? 'AuthFailed' : 'InvalidInput',
+      field: 'sslKey',
+      path: keyFile,
+      message: encrypted
+        ? `The passphrase for the client key ${keyFile} is wrong`
+        : `The client key file ${keyFile} holds no private key Tusk can read`,
+    });
   }
 }
 
