@@ -1,14 +1,18 @@
 import {
-  type ConnectionOptions,
-  DEFAULTS,
-  type HostPort,
-  type SslMode,
-  type SslNegotiation,
-  sslModes,
-  sslNegotiations,
-  targetSessionAttrs,
-} from './config.ts';
-import { TuskError } from './errors.ts';
+  type ConnectionParameter,
+  invalidParameter,
+  type ParsedConnectionString,
+  parseConnectionParameters,
+} from './connection-keywords.ts';
+
+export {
+  type ConnectionParameter,
+  type ConnectionStringConfig,
+  invalidParameter,
+  type ParsedConnectionString,
+  parseConnectionParameters,
+  supportedKeywords,
+} from './connection-keywords.ts';
 
 /*
  * libpq connection strings, both forms (https://www.postgresql.org/docs/current/libpq-connect.html
@@ -18,57 +22,11 @@ import { TuskError } from './errors.ts';
  * renderer's import form needs the same parser as the CLI, hence pure code in machines/.
  */
 
-/** What a connection string says, and nothing else: no defaults are filled in. */
-export interface ConnectionStringConfig {
-  host?: string;
-  port?: number;
-  hosts?: HostPort[];
-  database?: string;
-  username?: string;
-  sslMode?: SslMode;
-  sslNegotiation?: SslNegotiation;
-  sslCaCert?: string;
-  options?: Partial<ConnectionOptions>;
-}
-
-export interface ParsedConnectionString {
-  config: ConnectionStringConfig;
-  /** Apart from the config, so that it can go to the keyring and nowhere else. */
-  password?: string;
-  /** `service=name`: the caller resolves it against the service file (main/pgfiles). */
-  service?: string;
-}
-
-/** Every keyword this parser honours; any other is refused by name. */
-export const supportedKeywords = [
-  'host',
-  'port',
-  'dbname',
-  'user',
-  'password',
-  'sslmode',
-  'sslnegotiation',
-  'sslrootcert',
-  'application_name',
-  'fallback_application_name',
-  'connect_timeout',
-  'options',
-  'target_session_attrs',
-  'load_balance_hosts',
-  'service',
-] as const;
-type Keyword = (typeof supportedKeywords)[number];
-
-export const invalidParameter = (field: string, message: string) =>
-  new TuskError({ kind: 'InvalidInput', field, message: `Invalid connection string: ${message}` });
-
 /** Parses a `postgres://` / `postgresql://` URI or a `key=value ...` string. */
 export function parseConnectionString(text: string): ParsedConnectionString {
   return parseConnectionParameters(connectionStringPairs(text));
 }
 
-/** libpq's keyword/value pairs, in order, as a string gives them (a later one wins). */
-export type ConnectionParameter = [keyword: string, value: string];
 type Pair = ConnectionParameter;
 
 /** The pairs of either form, before any keyword is judged: for merging with a service file. */
@@ -181,11 +139,36 @@ function uriPairs(text: string): Pair[] {
   for (const part of query.split('&')) {
     if (part === '') continue;
     const eq = part.indexOf('=');
-    if (eq < 0) throw invalidParameter(part, `URI parameter "${part}" has no "="`);
-    const name = decode(part.slice(0, eq), 'parameter name');
-    pairs.push([name, decode(part.slice(eq + 1), name)]);
+    if (eq < 0) {
+      throw invalidParameter(
+        part,
+        `missing key/value separator "=" in URI query parameter: "${part}"`,
+      );
+    }
+    // libpq trims spaces around the key and the value, and refuses any inside them.
+    const rawName = part.slice(0, eq);
+    const rawValue = part.slice(eq + 1);
+    const name = decode(spaceless(rawName, rawName.trim()), 'parameter name');
+    if (rawValue.includes('=')) {
+      throw invalidParameter(
+        name,
+        `extra key/value separator "=" in URI query parameter: "${name}"`,
+      );
+    }
+    // The value is not echoed: it may be a password.
+    pairs.push([name, decode(spaceless(name, rawValue.trim()), name)]);
   }
   return pairs;
+}
+
+function spaceless(field: string, text: string): string {
+  if (/\s/.test(text)) {
+    throw invalidParameter(
+      field,
+      `unexpected spaces found in ${field}, use percent-encoded spaces (%20) instead`,
+    );
+  }
+  return text;
 }
 
 /** Splits `a:1,[::1]:2,b` on the commas that are not inside brackets. */
@@ -211,6 +194,7 @@ function splitHostPort(spec: string): [string, string] {
   if (spec.startsWith('[')) {
     const close = spec.indexOf(']');
     if (close < 0) throw invalidParameter('host', 'missing "]" after an IPv6 host');
+    if (close === 1) throw invalidParameter('host', 'IPv6 host address may not be empty in URI');
     const after = spec.slice(close + 1);
     if (after !== '' && !after.startsWith(':')) {
       throw invalidParameter('host', 'only ":port" may follow an IPv6 host');
@@ -220,173 +204,4 @@ function splitHostPort(spec: string): [string, string] {
   const colon = spec.lastIndexOf(':');
   if (colon < 0) return [decode(spec, 'host'), ''];
   return [decode(spec.slice(0, colon), 'host'), spec.slice(colon + 1)];
-}
-
-// ---- from keywords to a config ---------------------------------------------------------
-
-/**
- * Judges libpq keyword/value pairs (from a string, a service file or PG* variables): what this
- * config can honour, or an InvalidInput naming the first parameter it cannot.
- */
-export function parseConnectionParameters(pairs: ConnectionParameter[]): ParsedConnectionString {
-  const values = new Map<Keyword, string>();
-  for (const [name, value] of pairs) {
-    if (!(supportedKeywords as readonly string[]).includes(name)) {
-      throw invalidParameter(
-        name,
-        `unsupported parameter "${name}" (supported: ${supportedKeywords.join(', ')})`,
-      );
-    }
-    // A later setting wins, as in libpq.
-    values.set(name as Keyword, value);
-  }
-  const get = (k: Keyword) => values.get(k);
-  const config: ConnectionStringConfig = {};
-  const options: Partial<ConnectionOptions> = {};
-
-  Object.assign(config, hostsOf(get('host'), get('port')));
-  const dbname = get('dbname');
-  if (dbname) config.database = dbname;
-  const user = get('user');
-  if (user) config.username = user;
-  const sslmode = get('sslmode');
-  if (sslmode) config.sslMode = sslModeOf(sslmode);
-  const negotiation = get('sslnegotiation');
-  if (negotiation) config.sslNegotiation = oneOf('sslnegotiation', negotiation, sslNegotiations);
-  const rootcert = get('sslrootcert');
-  if (rootcert) {
-    if (rootcert === 'system') {
-      throw invalidParameter('sslrootcert', 'sslrootcert=system is not supported: name a file');
-    }
-    config.sslCaCert = rootcert;
-  }
-  const app = get('application_name') ?? get('fallback_application_name');
-  if (app !== undefined) options.applicationName = app;
-  const timeout = get('connect_timeout');
-  if (timeout) options.connectTimeoutSec = connectTimeoutOf(timeout);
-  const startup = get('options');
-  if (startup) Object.assign(options, startupOptionsOf(startup));
-  const target = get('target_session_attrs');
-  if (target) {
-    options.targetSessionAttrs = oneOf('target_session_attrs', target, targetSessionAttrs);
-  }
-  const balance = get('load_balance_hosts');
-  if (balance) {
-    if (balance !== 'disable' && balance !== 'random') {
-      throw invalidParameter('load_balance_hosts', 'load_balance_hosts must be disable or random');
-    }
-    options.loadBalanceHosts = balance;
-  }
-  if (Object.keys(options).length) config.options = options;
-
-  const result: ParsedConnectionString = { config };
-  const password = get('password');
-  if (password !== undefined && password !== '') result.password = password;
-  const service = get('service');
-  if (service) result.service = service;
-  return result;
-}
-
-function portOf(text: string): number {
-  if (!/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535) {
-    throw invalidParameter('port', 'port must be a number between 1 and 65535');
-  }
-  return Number(text);
-}
-
-/** `host=a,b port=1,2`: one port for every host, or as many ports as hosts (libpq's rule). */
-function hostsOf(host: string | undefined, port: string | undefined): ConnectionStringConfig {
-  const hosts = host ? host.split(',') : [];
-  const ports = port ? port.split(',') : [];
-  if (hosts.some((h) => h.trim() === '')) {
-    throw invalidParameter('host', 'an empty host in a list of hosts is not supported: name it');
-  }
-  if (hosts.length > 1 && ports.length > 1 && ports.length !== hosts.length) {
-    throw invalidParameter(
-      'port',
-      `${ports.length} ports for ${hosts.length} hosts: give one port, or one per host`,
-    );
-  }
-  if (hosts.length <= 1) {
-    if (ports.length > 1) throw invalidParameter('port', 'several ports need as many hosts');
-    const out: ConnectionStringConfig = {};
-    if (hosts[0] !== undefined) out.host = hosts[0];
-    if (ports[0]) out.port = portOf(ports[0]);
-    return out;
-  }
-  const list = hosts.map((h, i) => {
-    const p = ports.length > 1 ? ports[i] : ports[0];
-    return { host: h, port: p ? portOf(p) : DEFAULTS.port };
-  });
-  return { host: list[0]!.host, port: list[0]!.port, hosts: list };
-}
-
-/** A keyword whose value is one of a fixed list, named in the refusal. */
-function oneOf<T extends string>(keyword: Keyword, value: string, allowed: readonly T[]): T {
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw invalidParameter(keyword, `${keyword} must be one of ${allowed.join(', ')}`);
-}
-
-function sslModeOf(value: string): SslMode {
-  if ((sslModes as readonly string[]).includes(value)) return value as SslMode;
-  const why =
-    value === 'allow'
-      ? 'sslmode=allow (plain text first) is not supported: use prefer or disable'
-      : `sslmode must be one of ${sslModes.join(', ')}`;
-  throw invalidParameter('sslmode', why);
-}
-
-function connectTimeoutOf(value: string): number {
-  if (!/^\d+$/.test(value)) {
-    throw invalidParameter('connect_timeout', 'connect_timeout must be a whole number of seconds');
-  }
-  const sec = Number(value);
-  if (sec === 0) {
-    throw invalidParameter(
-      'connect_timeout',
-      'connect_timeout=0 (wait forever) is not supported: give a number of seconds',
-    );
-  }
-  return sec;
-}
-
-const durationUnits: Record<string, number> = { ms: 1, s: 1000, min: 60_000, h: 3_600_000 };
-
-/**
- * The startup `options`: only the settings this config models are honoured, the read-only
- * default and the statement timeout; any other `-c` would silently not be what the user gets.
- */
-function startupOptionsOf(value: string): Partial<ConnectionOptions> {
-  const out: Partial<ConnectionOptions> = {};
-  const words = value.trim().split(/\s+/);
-  for (let i = 0; i < words.length; i++) {
-    let setting = words[i]!;
-    if (setting === '-c') setting = words[++i] ?? '';
-    else if (setting.startsWith('-c')) setting = setting.slice(2);
-    else if (setting.startsWith('--')) setting = setting.slice(2);
-    else throw invalidParameter('options', `options: "${setting}" is not a -c setting`);
-    const eq = setting.indexOf('=');
-    const name = setting.slice(0, eq).replaceAll('-', '_');
-    const raw = setting.slice(eq + 1);
-    if (eq < 0 || raw === '')
-      throw invalidParameter('options', `options: "${setting}" has no value`);
-    if (name === 'default_transaction_read_only') {
-      const on = ['on', 'true', 'yes', '1'].includes(raw.toLowerCase());
-      const off = ['off', 'false', 'no', '0'].includes(raw.toLowerCase());
-      if (!on && !off) {
-        throw invalidParameter('options', `options: default_transaction_read_only=${raw}`);
-      }
-      out.readonly = on;
-    } else if (name === 'statement_timeout') {
-      const match = /^(\d+)\s*(ms|s|min|h)?$/.exec(raw);
-      if (!match) throw invalidParameter('options', `options: statement_timeout=${raw}`);
-      out.statementTimeoutMs = Number(match[1]) * durationUnits[match[2] ?? 'ms']!;
-    } else {
-      throw invalidParameter(
-        'options',
-        `options: only default_transaction_read_only and statement_timeout are supported, not ${name}`,
-      );
-    }
-  }
-  return out;
 }

@@ -9,9 +9,16 @@ export interface CredentialStore {
 export const DATABASE_PASSWORD = 'password';
 export const SSH_PASSWORD = 'ssh-password';
 export const SSH_PASSPHRASE = 'ssh-passphrase';
+/** The passphrase of a connection's TLS client key (libpq's sslpassword). */
+export const SSL_KEY_PASSPHRASE = 'ssl-key-passphrase';
 
 /** Every kind of secret a connection can have; `deleteAll` removes each of them. */
-export const secretKinds = [DATABASE_PASSWORD, SSH_PASSWORD, SSH_PASSPHRASE] as const;
+export const secretKinds = [
+  DATABASE_PASSWORD,
+  SSH_PASSWORD,
+  SSH_PASSPHRASE,
+  SSL_KEY_PASSPHRASE,
+] as const;
 export type SecretKind = (typeof secretKinds)[number];
 
 /** A credential store that also keeps the SSH tunnel's secrets. */

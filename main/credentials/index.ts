@@ -6,6 +6,7 @@ export {
   type SecretStore,
   SSH_PASSPHRASE,
   SSH_PASSWORD,
+  SSL_KEY_PASSPHRASE,
   secretKinds,
 } from './credential-store.ts';
 export { createKeytarStore, type Keytar, type KeytarStoreOptions } from './keytar-store.ts';

@@ -26,6 +26,7 @@ const names: Record<SecretKind, string> = {
   password: 'database password',
   'ssh-password': 'SSH password',
   'ssh-passphrase': 'SSH key passphrase',
+  'ssl-key-passphrase': 'TLS client key passphrase',
 };
 
 const connectionId = z.uuid();

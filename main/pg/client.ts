@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import pg from 'pg';
 import type { ConnectionConfig } from '../../machines/config.ts';
 import { TuskError } from '../../machines/errors.ts';
+import { guardAuthentication, type TuskClientConfig } from './auth-guard.ts';
 import { type MapOptions, toTuskError } from './errors.ts';
 import {
   checkSettings,
@@ -141,6 +142,7 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
         this.#heard = true;
       };
       for (const event of SERVER_ANSWERS) this.connection.once(event, heard);
+      guardAuthentication(this, (config as TuskClientConfig).auth);
       this.connection.on(
         'parameterStatus',
         (message: { parameterName: string; parameterValue: string }) => {
@@ -359,22 +361,36 @@ export function clientConfig(
   ssl: TlsPlan['ssl'],
   password: () => string,
   stream?: () => Duplex,
-): pg.ClientConfig {
+): TuskClientConfig {
+  // A user's own startup options go first: the settings Tusk enforces come after, and win.
+  const startup = [config.options.startupOptions, startupOptions(expectedSettings(config.options))]
+    .filter(Boolean)
+    .join(' ');
+  const idleSec = config.options.tcpKeepalivesIdleSec;
   return {
     // Through an SSH tunnel: each client's socket is a channel of the tunnel (main/ssh).
     ...(stream && { stream }),
-    host: config.host,
+    // libpq's hostaddr: the socket goes to the address; TLS checks `host` (see tls.ts).
+    host: config.hostaddr ?? config.host,
     port: config.port,
     user: config.username,
     database: config.database,
     password,
     application_name: config.options.applicationName,
-    options: startupOptions(expectedSettings(config.options)),
+    options: startup || undefined,
     ssl,
+    // libpq's channel_binding: pg only ever prefers SCRAM-SHA-256-PLUS; `require` is enforced
+    // by the authentication guard.
+    enableChannelBinding: config.channelBinding !== 'disable',
+    auth: {
+      channelBinding: config.channelBinding ?? 'prefer',
+      ...(config.requireAuth && { requireAuth: config.requireAuth }),
+    },
     // Always set, so that PGSSLNEGOTIATION in the environment does not decide it; direct only
     // with TLS (a Unix socket has none).
     sslnegotiation: ssl && config.sslNegotiation === 'direct' ? 'direct' : 'postgres',
-    keepAlive: true,
-    keepAliveInitialDelayMillis: KEEPALIVE_INITIAL_DELAY_MS,
+    keepAlive: config.options.tcpKeepalives !== false,
+    keepAliveInitialDelayMillis:
+      idleSec !== undefined ? idleSec * 1000 : KEEPALIVE_INITIAL_DELAY_MS,
   };
 }

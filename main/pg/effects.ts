@@ -16,10 +16,11 @@ import type { PasswordFileSource } from '../pgfiles/pgpass.ts';
 import type { SocketFactory } from './cancel.ts';
 import { notConnected, toTuskError } from './errors.ts';
 import { openMatching } from './hosts.ts';
+import { type KeyPassphraseSource, readKeyPassphrase } from './key-passphrase.ts';
 import { type CloseReason, PgSession } from './session.ts';
 
 /** The one thing the effects need from the keyring. */
-export interface PasswordSource {
+export interface PasswordSource extends KeyPassphraseSource {
   getPassword(connectionId: string): Promise<string | null>;
 }
 
@@ -220,11 +221,12 @@ export function createPgEffects(options: PgEffectsOptions = {}) {
     const outcome = (async () => {
       try {
         const [, password] = await resolvePassword(input);
+        const keyPassphrase = await readKeyPassphrase(config, options.credentials);
         if (controller.signal.aborted) throw notConnected();
         const closeReason = (): CloseReason =>
           controller.signal.reason === 'disconnect' ? 'disconnect' : 'failed';
         return await openMatching(config, controller.signal, async (at, target) => {
-          const attempt = new PgSession(connectionId, at, password, {});
+          const attempt = new PgSession(connectionId, at, password, { keyPassphrase });
           try {
             await attempt.open(controller.signal, target);
           } catch (error) {
@@ -289,9 +291,10 @@ export function createPgEffects(options: PgEffectsOptions = {}) {
       // Kept in this closure for the host attempts only (one per host of a multi-host config).
       const password = slot.password;
       setPassword(slot, undefined);
+      const keyPassphrase = await readKeyPassphrase(config, options.credentials);
       const session = await openMatching(config, signal, async (at, target) => {
         if (shutDown) throw notConnected();
-        const attempt = new PgSession(connectionId, at, password, { stream });
+        const attempt = new PgSession(connectionId, at, password, { stream, keyPassphrase });
         slot.session = attempt;
         try {
           await attempt.open(signal, target);

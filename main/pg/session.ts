@@ -90,6 +90,8 @@ export class PgSession {
   readonly connectionId: string;
   readonly config: ConnectionConfig;
   #password: string | undefined;
+  /** The client key's passphrase (libpq's sslpassword), from the keyring; private like #password. */
+  #keyPassphrase: string | undefined;
   #state: State = 'opening';
   #closing: Promise<void> | null = null;
   readonly #res: SessionResources = { control: null, pool: null, clients: new Set() };
@@ -114,11 +116,12 @@ export class PgSession {
     connectionId: string,
     config: ConnectionConfig,
     password: string | undefined,
-    options: { stream?: SocketFactory } = {},
+    options: { stream?: SocketFactory; keyPassphrase?: string } = {},
   ) {
     this.connectionId = connectionId;
     this.config = config;
     this.#password = password;
+    this.#keyPassphrase = options.keyPassphrase;
     const expected = expectedSettings(config.options);
     this.#enforces = enforcesAnything(expected);
     this.stream = options.stream;
@@ -253,7 +256,7 @@ export class PgSession {
     signal.addEventListener('abort', stop, { once: true });
     this.#target = target;
     try {
-      const plan = await tlsPlan(this.config);
+      const plan = await tlsPlan(this.config, { keyPassphrase: this.#keyPassphrase });
       const max = this.config.options.poolMax;
       // The first connection decides whether `prefer` fell back to plain text; the rest follow.
       const ssl = await withTlsFallback(
@@ -548,6 +551,7 @@ export class PgSession {
     this.#state = 'closed';
     this.#alarm.silence();
     this.#password = undefined;
+    this.#keyPassphrase = undefined;
     const target = { host: this.config.host, port: this.config.port, stream: this.stream };
     this.#closing = closeClients(this.#res, target, polite ? this.#timeoutMs : 0);
     return this.#closing;

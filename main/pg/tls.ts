@@ -1,7 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import type { ConnectionOptions as TlsOptions } from 'node:tls';
-import type { ConnectionConfig } from '../../machines/config.ts';
+import { isIP } from 'node:net';
+import {
+  type ConnectionOptions as TlsOptions,
+  checkServerIdentity as tlsCheckServerIdentity,
+} from 'node:tls';
+import { type ConnectionConfig, SYSTEM_ROOTS } from '../../machines/config.ts';
 import { TuskError } from '../../machines/errors.ts';
+import { clientCertificate, revocationLists, systemRoots } from './tls-files.ts';
 
 /**
  * How to speak TLS for one session: pg's `ssl` option, and whether a server that refuses TLS
@@ -42,7 +47,63 @@ async function readCa(path: string): Promise<string> {
   return pem;
 }
 
-export async function tlsPlan(config: ConnectionConfig): Promise<TlsPlan> {
+/** What TLS needs from the keyring: the client key's passphrase (libpq's sslpassword). */
+export interface TlsSecrets {
+  keyPassphrase?: string;
+}
+
+export async function tlsPlan(
+  config: ConnectionConfig,
+  secrets: TlsSecrets = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<TlsPlan> {
+  const plan = await modePlan(config, env);
+  if (!plan.ssl) return plan;
+  return { ...plan, ssl: await withLibpqOptions(plan.ssl, config, secrets) };
+}
+
+/**
+ * The client certificate (sent unless sslcertmode=disable), revocation lists, protocol versions,
+ * and with hostaddr the name that TLS checks and sends as SNI (pg would use the address).
+ */
+async function withLibpqOptions(
+  ssl: TlsOptions,
+  config: ConnectionConfig,
+  secrets: TlsSecrets,
+): Promise<TlsOptions> {
+  const out: TlsOptions = { ...ssl };
+  if (config.sslCertMode === 'require' && !config.sslCert) {
+    throw new TuskError({
+      kind: 'InvalidInput',
+      field: 'sslCert',
+      message: 'sslcertmode=require needs a client certificate (sslcert)',
+    });
+  }
+  if (config.sslCert && config.sslCertMode !== 'disable') {
+    const { cert, key } = await clientCertificate(
+      config.sslCert,
+      config.sslKey ?? config.sslCert,
+      secrets.keyPassphrase,
+    );
+    out.cert = cert;
+    // pg makes `key` non-enumerable, so it shows in no log of the client or its config.
+    Object.defineProperty(out, 'key', { value: key, enumerable: false, writable: true });
+  }
+  const crl = await revocationLists(config.sslCrl, config.sslCrlDir);
+  if (crl.length) out.crl = crl;
+  if (config.sslMinProtocolVersion) out.minVersion = config.sslMinProtocolVersion;
+  if (config.sslMaxProtocolVersion) out.maxVersion = config.sslMaxProtocolVersion;
+  if (config.hostaddr && isIP(config.host) === 0) {
+    if (config.sslSni !== false) out.servername = config.host;
+    if (config.sslMode === 'verify-full') {
+      const check = tlsCheckServerIdentity;
+      out.checkServerIdentity = (_address, cert) => check(config.host, cert);
+    }
+  }
+  return out;
+}
+
+async function modePlan(config: ConnectionConfig, env: NodeJS.ProcessEnv): Promise<TlsPlan> {
   // libpq never speaks TLS over a Unix-domain socket, whatever the sslmode ("sslmode is ignored
   // for Unix domain socket communication"; libpq 17 still connects in plain text with require).
   if (config.host.startsWith('/')) return { ssl: false, fallbackToPlain: false };
@@ -63,7 +124,8 @@ export async function tlsPlan(config: ConnectionConfig): Promise<TlsPlan> {
           message: `A CA certificate is required for sslMode ${config.sslMode}`,
         });
       }
-      const ca = await readCa(config.sslCaCert);
+      const ca =
+        config.sslCaCert === SYSTEM_ROOTS ? await systemRoots(env) : await readCa(config.sslCaCert);
       const ssl: TlsOptions = { ca, rejectUnauthorized: true };
       // verify-ca trusts any name on a certificate the CA signed; verify-full also checks the
       // host name (pg passes `host`, and sets SNI only for names, never for IP addresses).

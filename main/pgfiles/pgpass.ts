@@ -102,8 +102,10 @@ export function matchPgpass(entries: PgpassEntry[], target: PgpassTarget): strin
 export async function lookupPgpass(
   context: PgFilesContext,
   targets: PgpassTarget[],
+  /** libpq's passfile keyword: this file instead of PGPASSFILE / ~/.pgpass. */
+  passfile?: string,
 ): Promise<PgpassLookup> {
-  const file = pgpassPath(context);
+  const file = passfile ?? pgpassPath(context);
   let info: Awaited<ReturnType<typeof stat>>;
   try {
     info = await stat(file);
@@ -151,6 +153,7 @@ export function passwordFileSource(
     const lookup = await lookupPgpass(
       context,
       hosts.map((h) => ({ ...h, database: config.database, user: config.username })),
+      config.passfile,
     );
     if (lookup.warning && !warned.has(lookup.warning)) {
       warned.add(lookup.warning);

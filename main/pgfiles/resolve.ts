@@ -71,6 +71,8 @@ export function completeConfig(
     database: config.database ?? username,
     username,
     passwordInKeyring: opts.keyring !== false && parsed.password !== undefined,
+    ...(opts.keyring !== false &&
+      parsed.sslPassword !== undefined && { sslKeyPassphraseInKeyring: true }),
     ...(opts.groupId && { groupId: opts.groupId }),
     options: { ...opts.options, ...config.options },
   });

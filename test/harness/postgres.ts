@@ -40,7 +40,10 @@ export type PgServer = PgFacts &
   };
 
 export type StartOptions = {
-  ssl?: { certFile: string; keyFile: string };
+  /** `caFile`: the CA whose client certificates the server accepts (ssl_ca_file). */
+  ssl?: { certFile: string; keyFile: string; caFile?: string };
+  /** pg_hba.conf lines instead of the default (SCRAM over TCP from localhost). */
+  hba?: string[];
   port?: number;
   /** Extra server settings, each passed as `-c name=value`, e.g. `{ max_connections: 5 }`. */
   settings?: Record<string, string | number | boolean>;
@@ -53,7 +56,10 @@ export async function startPostgres(opts: StartOptions = {}): Promise<PgServer> 
   try {
     const dataDir = join(base, 'data');
     await run('cp', ['-a', template.dataDir, dataDir]);
-    await writeFile(join(dataDir, 'pg_hba.conf'), hba(opts.ssl !== undefined));
+    await writeFile(
+      join(dataDir, 'pg_hba.conf'),
+      opts.hba ? [...opts.hba, ''].join('\n') : hba(opts.ssl !== undefined),
+    );
     const tls = opts.ssl && (await installTls(base, dataDir, opts.ssl));
     const log = logTail();
     const on = (port: number) =>
@@ -145,6 +151,15 @@ function hba(ssl: boolean): string {
 // with the server's group): the server gets copies it owns.
 async function installTls(base: string, dataDir: string, ssl: NonNullable<StartOptions['ssl']>) {
   const files = { ssl_cert_file: join(base, 'server.crt'), ssl_key_file: join(base, 'server.key') };
+  if (ssl.caFile) {
+    const ca = join(base, 'client-ca.crt');
+    await copyFile(ssl.caFile, ca);
+    Object.assign(files, { ssl_ca_file: ca });
+    if (isRoot) {
+      const { uid, gid } = await stat(dataDir);
+      await chown(ca, uid, gid);
+    }
+  }
   await copyFile(ssl.certFile, files.ssl_cert_file);
   await copyFile(ssl.keyFile, files.ssl_key_file);
   await chmod(files.ssl_key_file, 0o600);

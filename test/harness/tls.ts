@@ -56,3 +56,59 @@ export async function makeTlsFixtures(dir?: string): Promise<TlsFixtures> {
     },
   };
 }
+
+export type ClientCertificate = { certFile: string; keyFile: string };
+
+const CLIENT_EXTENSIONS = `basicConstraints=critical,CA:FALSE
+keyUsage=critical,digitalSignature
+extendedKeyUsage=clientAuth
+`;
+
+/**
+ * A client certificate for `user` (its CN, which pg_hba's `cert` method matches), signed by the
+ * fixtures' CA. With a passphrase the key is written encrypted (AES-256, PKCS#8); the passphrase
+ * goes to openssl through its environment, never on a command line.
+ */
+export async function makeClientCertificate(
+  fixtures: TlsFixtures,
+  user: string,
+  passphrase?: string,
+): Promise<ClientCertificate> {
+  const name = `client-${user}`;
+  const env = { ...process.env, TUSK_KEY_PASS: passphrase ?? '' };
+  const openssl = (args: string[]) => run('openssl', args, { cwd: fixtures.dir, env });
+  const encrypt = passphrase ? ['-aes256', '-pass', 'env:TUSK_KEY_PASS'] : [];
+  const unlock = passphrase ? ['-passin', 'env:TUSK_KEY_PASS'] : [];
+  await openssl([
+    'genpkey',
+    '-algorithm',
+    'EC',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    ...encrypt,
+    '-out',
+    `${name}.key`,
+  ]);
+  await openssl([
+    'req',
+    '-new',
+    '-key',
+    `${name}.key`,
+    ...unlock,
+    '-subj',
+    `/CN=${user}`,
+    '-out',
+    `${name}.csr`,
+  ]);
+  await writeFile(join(fixtures.dir, `${name}.ext`), CLIENT_EXTENSIONS);
+  await openssl(
+    `x509 -req -in ${name}.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 30 -extfile ${name}.ext -out ${name}.crt`.split(
+      ' ',
+    ),
+  );
+  await chmod(join(fixtures.dir, `${name}.key`), 0o600);
+  return {
+    certFile: join(fixtures.dir, `${name}.crt`),
+    keyFile: join(fixtures.dir, `${name}.key`),
+  };
+}

@@ -8,7 +8,7 @@ describe('importing a service file', () => {
     await home.write(
       '.pg_service.conf',
       '[prod]\nhost=db1,db2\nport=5432,5433\ndbname=app\nuser=deploy\npassword=s3cret\n' +
-        '[broken]\nhost=x\nkeepalives_idle=3\n[local]\nhost=/var/run/postgresql\n',
+        '[broken]\nhost=x\nkeepalives_idle=soon\n[local]\nhost=/var/run/postgresql\n',
     );
     const { sink, connections, passwords, groups } = memorySink();
     const result = await importServiceFiles(sink, home);
@@ -103,10 +103,10 @@ describe('importing the PG* environment', () => {
     const { sink } = memorySink();
     const { connections } = await importEnvironment(sink, home);
     expect(connections[0]).toMatchObject({ host: 'svc.example', username: 'u', database: 'u' });
-    const bad = await tempHome({ PGHOST: 'a', PGSSLCERT: '/c.pem' });
+    const bad = await tempHome({ PGHOST: 'a', PGREQUIREPEER: 'postgres' });
     await expect(importEnvironment(memorySink().sink, bad)).rejects.toMatchObject({
       kind: 'InvalidInput',
-      field: 'PGSSLCERT',
+      field: 'PGREQUIREPEER',
     });
   });
 });
