@@ -43,7 +43,11 @@ export function QueryConsole({ view }: { view: ConnectionView }) {
   const [unpinned, setUnpinned] = useState(false);
   const [sql, setSql] = useState('select now(), current_user, version()');
   const [running, setRunning] = useState(false);
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [shown, setShown] = useState<{ outcome: Outcome; count: number } | null>(null);
+  const outcome = shown?.outcome ?? null;
+  // Counted, so that a test (or an assistive tool) can tell one run's output from the next.
+  const setOutcome = (next: Outcome) =>
+    setShown((s) => ({ outcome: next, count: (s?.count ?? 0) + 1 }));
   const [stopOnError, setStopOnError] = useState(true);
   const [pending, setPending] = useState<{
     script: string;
@@ -228,7 +232,7 @@ export function QueryConsole({ view }: { view: ConnectionView }) {
         }}
       />
       {sessionError && <ErrorBox error={sessionError} title="Could not open a session" />}
-      <div className="console-output" aria-live="polite">
+      <div className="console-output" aria-live="polite" data-outcome={shown?.count ?? 0}>
         {outcome?.kind === 'error' &&
           (outcome.script !== undefined ? (
             <PlacedError

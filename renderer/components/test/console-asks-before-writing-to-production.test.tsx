@@ -41,7 +41,8 @@ async function run() {
   fireEvent.click(screen.getByRole('button', { name: 'Run' }));
 }
 
-const sent = (calls: { command: string; args: unknown }[]) => calls.filter((c) => c.command === 'run_script');
+const sent = (calls: { command: string; args: unknown }[]) =>
+  calls.filter((c) => c.command === 'run_script');
 
 test('production and read-write: the script asks first, naming each write; Cancel sends nothing', async () => {
   const { transport } = renderConsole({
