@@ -125,7 +125,7 @@ export function PlacedError({
           <pre className="error-line">
             {line.text}
             {'\n'}
-            <span className="caret">{`${line.text.slice(0, line.column - 1).replace(/[^\t]/g, ' ')}^`}</span>
+            <span className="error-caret">{`${line.text.slice(0, line.column - 1).replace(/[^\t]/g, ' ')}^`}</span>
           </pre>
         </div>
       )}

@@ -34,9 +34,10 @@ test('Cancel in the middle of "select 1; select pg_sleep(30); select 3;" stops t
   const stopped = c.panel.getByRole('status');
   await stopped.waitFor({ timeout: 10_000 });
   expect(Date.now() - started).toBeLessThan(20_000);
-  expect(await stopped.textContent()).toBe(
+  expect(await stopped.textContent()).toContain(
     'Stopped at statement 2 of 3 (line 2): 1 statement after it did not run.',
   );
+  expect(await stopped.getByRole('button').textContent()).toBe('Run the rest (1 statement)');
   expect(await c.steps.count()).toBe(2);
   expect(await c.steps.nth(1).locator('.sqlstate').textContent()).toBe('SQLSTATE 57014');
   // Stopped on the server, not abandoned by the UI: the backend is idle and still the console's.
