@@ -43,6 +43,7 @@ import {
   passwordFileSource,
   pgConventionCommands,
 } from './pgfiles/index.ts';
+import { parserReady } from './sql/plan.ts';
 import { createSshEffects, type SshEffectsOptions } from './ssh/index.ts';
 import { openStore } from './storage/index.ts';
 
@@ -111,7 +112,8 @@ type ConnectOptions = z.infer<typeof ConnectOptionsSchema>;
  * actor owns the pool's life.
  */
 export async function createConnectionService(options: ConnectionServiceOptions) {
-  const store = await openStore(options.dataDir);
+  // The statement parser (WASM) loads while the store opens; read-only statements need it.
+  const [store] = await Promise.all([openStore(options.dataDir), parserReady()]);
   const credentials = options.credentials ?? createKeytarStore();
   const pgFiles = options.pgFiles ?? defaultPgFilesContext();
   const passwordFile = passwordFileSource(pgFiles);
