@@ -104,7 +104,7 @@ export function readOnlyRefusal(stmt: Node): string | undefined {
   }
   if (type === 'DoStmt') {
     const body = ((node.args ?? []) as { DefElem?: Node }[])
-      .map((a) => constText(a.DefElem?.arg))
+      .map((a) => (a.DefElem?.arg as { String?: { sval?: string } } | undefined)?.String?.sval)
       .join(' ');
     if (/\bdblink/i.test(body)) return 'the DO block calls dblink, which opens its own session';
   }

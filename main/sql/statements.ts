@@ -69,15 +69,18 @@ export function statementError(data: TuskErrorData): Error {
 }
 
 /** A statement refused before it runs: a meta-command (42601), else read-only (25006). */
-export function refusedError(statement: PlannedStatement): Error {
+export function refusalData(statement: PlannedStatement): TuskErrorData {
   const meta = statement.command.startsWith('\\');
-  return statementError({
+  return {
     kind: 'QueryFailed',
     code: meta ? '42601' : '25006',
     message: meta ? (statement.refusal ?? '') : refusalMessage(statement.refusal ?? ''),
     position: statement.start + 1,
-  });
+  };
 }
+
+export const refusedError = (statement: PlannedStatement): Error =>
+  statementError(refusalData(statement));
 
 /** What the server answers to a text of comments only. */
 const emptyResult = (): pg.QueryResult =>
