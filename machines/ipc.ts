@@ -4,6 +4,7 @@ import type { ConnectionStringConfig } from './connection-string.ts';
 import type { TestConnectionResult } from './diagnostics.types.ts';
 import type { TuskErrorData } from './errors.ts';
 import type { ConnectionStatusEvent } from './manager.machine.ts';
+import type { ScriptPlan, ScriptResult } from './sql-plan.ts';
 import type { ViewsPayload } from './views.ts';
 
 /**
@@ -41,6 +42,24 @@ export const commandArgs = {
       sql: z.string({ error: 'sql must be text' }),
       params: z.array(z.unknown(), { error: 'params must be an array' }).optional(),
       sessionId: z.string({ error: 'sessionId must be text' }).optional(),
+    })
+    .strict(),
+  /** A script split and classified by the real parser (machines/sql-plan.ts); runs nothing. */
+  plan_sql: z
+    .object({ connectionId: id('connectionId'), sql: z.string({ error: 'sql must be text' }) })
+    .strict(),
+  /**
+   * A script run statement by statement, in order, on the session if given (psql semantics);
+   * stops at the first error unless `onError` is 'continue'. `cancel` of the session stops it.
+   */
+  run_script: z
+    .object({
+      connectionId: id('connectionId'),
+      sql: z.string({ error: 'sql must be text' }),
+      sessionId: z.string({ error: 'sessionId must be text' }).optional(),
+      onError: z
+        .enum(['stop', 'continue'], { error: 'onError must be stop or continue' })
+        .optional(),
     })
     .strict(),
   open_session: z.object({ connectionId: id('connectionId') }).strict(),
@@ -145,6 +164,8 @@ export interface CommandResults {
   save_group: null;
   delete_group: null;
   query: QueryResultView;
+  plan_sql: ScriptPlan;
+  run_script: ScriptResult;
   open_session: { sessionId: string };
   close_session: null;
   cancel: null;

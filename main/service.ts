@@ -29,20 +29,15 @@ import {
   SSH_PASSWORD,
 } from './credentials/index.ts';
 import { runConnectionTest } from './diagnostics/test-connection.ts';
-import {
-  createPgEffects,
-  type PgEffects,
-  type QueryResultView,
-  readPassword,
-  runQuery,
-  SessionTable,
-} from './pg/index.ts';
+import { createPgEffects, type PgEffects, readPassword, SessionTable } from './pg/index.ts';
 import {
   defaultPgFilesContext,
   type PgFilesContext,
   passwordFileSource,
   pgConventionCommands,
 } from './pgfiles/index.ts';
+import { createStatementPipeline } from './sql/pipeline.ts';
+import { parserReady } from './sql/plan.ts';
 import { createSshEffects, type SshEffectsOptions } from './ssh/index.ts';
 import { openStore } from './storage/index.ts';
 
@@ -94,14 +89,6 @@ const IdSchema = z.uuid({ error: 'connectionId must be a UUID' });
 const SessionIdSchema = z
   .string({ error: 'sessionId must be text' })
   .min(1, { error: 'sessionId is empty' });
-const QueryOptionsSchema = z
-  .object({ sessionId: SessionIdSchema.optional() }, { error: 'query options must be an object' })
-  .strict()
-  .optional();
-const QuerySchema = z.object({
-  sql: z.string({ error: 'sql must be text' }).trim().min(1, { error: 'sql is empty' }),
-  params: z.array(z.unknown(), { error: 'params must be an array' }).default([]),
-});
 
 type ConnectOptions = z.infer<typeof ConnectOptionsSchema>;
 
@@ -111,7 +98,8 @@ type ConnectOptions = z.infer<typeof ConnectOptionsSchema>;
  * actor owns the pool's life.
  */
 export async function createConnectionService(options: ConnectionServiceOptions) {
-  const store = await openStore(options.dataDir);
+  // The statement parser (WASM) loads while the store opens; read-only statements need it.
+  const [store] = await Promise.all([openStore(options.dataDir), parserReady()]);
   const credentials = options.credentials ?? createKeytarStore();
   const pgFiles = options.pgFiles ?? defaultPgFilesContext();
   const passwordFile = passwordFileSource(pgFiles);
@@ -167,6 +155,14 @@ export async function createConnectionService(options: ConnectionServiceOptions)
       ? TuskError.fromJSON(error)
       : new TuskError({ kind: 'NotConnected', message: fallback });
   };
+
+  const statements = createStatementPipeline({
+    child,
+    sessions: effects.sessions,
+    pinned,
+    ensureOpen,
+    failureOf,
+  });
 
   async function connect(input: unknown, opts?: ConnectOptions): Promise<ConnectionInfo> {
     ensureOpen();
@@ -305,115 +301,6 @@ export async function createConnectionService(options: ConnectionServiceOptions)
     await credentials.deleteAll(id);
   }
 
-  async function query(
-    connectionId: unknown,
-    sql: unknown,
-    params?: unknown,
-    opts?: unknown,
-  ): Promise<QueryResultView> {
-    ensureOpen();
-    if (opts !== undefined) return sessionQuery(connectionId, sql, params, opts);
-    const { id, ref, statement } = queryArguments(connectionId, sql, params);
-    if (!ref) throw new TuskError({ kind: 'NotConnected', message: 'Unknown connection' });
-    const waitMs = ref.getSnapshot().context.config.options.connectTimeoutSec * 1000;
-    const deadline = Date.now() + waitMs;
-    for (;;) {
-      const session = effects.sessions.get(id);
-      // The machine's `usable` tag is `connected` and its substates; cheaper than matches().
-      if (session?.usable && ref.getSnapshot().hasTag('usable')) {
-        try {
-          return await runQuery(session, statement.sql, statement.params);
-        } catch (error) {
-          // NotConnected here means the query was never sent: wait for the reconnect, retry.
-          if (!(error instanceof TuskError) || error.kind !== 'NotConnected') throw error;
-        }
-      }
-      await untilUsable(ref, id, deadline);
-    }
-  }
-
-  /** A statement on a session's backend, after those sent before it; never retried elsewhere. */
-  async function sessionQuery(
-    connectionId: unknown,
-    sql: unknown,
-    params: unknown,
-    opts: unknown,
-  ): Promise<QueryResultView> {
-    const { sessionId } = parseWith(QueryOptionsSchema, opts, 'query options') ?? {};
-    const { id, statement } = queryArguments(connectionId, sql, params);
-    if (sessionId === undefined) return query(id, statement.sql, statement.params);
-    const session = pinned.get(sessionId);
-    if (!session || session.connectionId !== id) {
-      throw new TuskError({
-        kind: 'InvalidInput',
-        field: 'sessionId',
-        message: 'No open session of this connection has that sessionId (closed, or never opened)',
-      });
-    }
-    return session.query(statement.sql, statement.params);
-  }
-
-  /** Pins one backend of a connected connection; waits for a reconnect like a query does. */
-  async function openSession(connectionId: unknown): Promise<{ sessionId: string }> {
-    ensureOpen();
-    const id = parseWith(IdSchema, connectionId, 'connectionId');
-    const ref = child(id);
-    if (!ref) throw new TuskError({ kind: 'NotConnected', message: 'Unknown connection' });
-    const deadline = Date.now() + ref.getSnapshot().context.config.options.connectTimeoutSec * 1000;
-    for (;;) {
-      const session = effects.sessions.get(id);
-      if (session?.usable && ref.getSnapshot().hasTag('usable')) {
-        try {
-          return { sessionId: (await pinned.open(session)).sessionId };
-        } catch (error) {
-          if (!(error instanceof TuskError) || error.kind !== 'NotConnected') throw error;
-        }
-      }
-      await untilUsable(ref, id, deadline);
-    }
-  }
-
-  /**
-   * The common call is checked with typeof alone, since queries are the hot path: the id of a
-   * known connection was validated as a UUID with its config. Anything else goes through the
-   * zod schemas, which decide and word the error.
-   */
-  function queryArguments(connectionId: unknown, sql: unknown, params: unknown) {
-    if (
-      typeof connectionId === 'string' &&
-      typeof sql === 'string' &&
-      (params === undefined || Array.isArray(params))
-    ) {
-      const ref = child(connectionId);
-      const text = sql.trim();
-      if (ref && text !== '') {
-        return { id: connectionId, ref, statement: { sql: text, params: params ?? [] } };
-      }
-    }
-    const id = parseWith(IdSchema, connectionId, 'connectionId');
-    const statement = parseWith(QuerySchema, { sql, params }, 'query');
-    return { id, ref: child(id), statement };
-  }
-
-  /** Waits, within the deadline, for the actor to be connected on a usable session again. */
-  async function untilUsable(ref: ConnectionActorRef, id: string, deadline: number) {
-    const snapshot = await waitFor(
-      ref,
-      (s) =>
-        s.matches('disconnected') ||
-        s.matches('error') ||
-        (s.matches('connected') && effects.sessions.get(id)?.usable === true),
-      { timeout: Math.max(0, deadline - Date.now()) },
-    ).catch(() => null);
-    if (snapshot === null) {
-      throw new TuskError({
-        kind: 'NotConnected',
-        message: 'The connection did not come back in time; the query was not sent',
-      });
-    }
-    if (!snapshot.matches('connected')) throw failureOf(ref, 'Not connected');
-  }
-
   // Imports save through saveConnection/saveGroup, so they follow the same rules (keyring).
   const conventions = pgConventionCommands({
     context: pgFiles,
@@ -450,13 +337,8 @@ export async function createConnectionService(options: ConnectionServiceOptions)
     testConnection,
     saveConnection,
     deleteConnection,
-    query: query as (
-      id: string,
-      sql: string,
-      params?: unknown[],
-      opts?: { sessionId?: string },
-    ) => Promise<QueryResultView>,
-    openSession,
+    /** Queries, sessions, plans and scripts: the statement pipeline (main/sql/pipeline.ts). */
+    ...statements,
     /** Rolls back, resets and gives the backend back; resolves for a lost or unknown session. */
     async closeSession(sessionId: unknown): Promise<void> {
       await pinned.close(parseWith(SessionIdSchema, sessionId, 'sessionId'));

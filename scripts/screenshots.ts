@@ -4,10 +4,10 @@
  * connections, drives Chromium through the main screens and writes one PNG per screen.
  * Run it under scripts/with-keyring.sh, as the tests are, so no real keyring is touched.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { type RunningApp, startApp } from '../test/e2e/app.ts';
 import { launchBrowser } from '../test/e2e/browser.ts';
@@ -90,6 +90,41 @@ async function seed(send: (command: string, args: unknown) => Promise<unknown>) 
       },
     });
   }
+}
+
+/** A script the way a user might paste one: setup, a few results, then a mistake. */
+const SCRIPT = `create temp table orders (id int primary key, customer text, total numeric(10, 2));
+insert into orders
+  select g, 'customer ' || g, (g * 37 % 500) + 0.99 from generate_series(1, 40) g;
+select id, customer, total from orders order by id limit 8;
+select customer, total from orders order by total desc limit 3;
+select sum(total) as revenue from order_lines;
+select 'not run' as after_the_error;`;
+
+/** What pg_dumpall writes at the top of a cluster dump, then the data. */
+const RESTORE = `--
+-- PostgreSQL database cluster dump
+--
+
+SET default_transaction_read_only = off;
+
+SET client_encoding = 'UTF8';
+SET standard_conforming_strings = on;
+
+COMMIT;
+
+INSERT INTO orders_archive VALUES (1, 19.99), (2, 5.00);
+`;
+
+/** Pastes a script into a console and runs it, once its session is held. */
+async function runScript(panel: Locator, script: string) {
+  await until(
+    'the console session',
+    async () => (await panel.getByTestId('transaction-state').textContent()) ?? '',
+    (text) => text === 'No transaction open',
+  );
+  await panel.getByLabel('SQL').fill(script);
+  await panel.getByRole('button', { name: 'Run', exact: true }).click();
 }
 
 async function shoot(page: Page, name: string) {
@@ -234,6 +269,60 @@ try {
       await page.getByRole('tab', { name: 'Actor system' }).click();
       await page.waitForTimeout(300);
       await shoot(page, 'actor-system');
+
+      // The console: a script's steps in order, stopped at an error placed in the script.
+      await demo.click();
+      await page.getByRole('tab', { name: 'Console' }).click();
+      const panel = page.getByRole('region', { name: 'Query console' });
+      await runScript(panel, SCRIPT);
+      await panel.getByRole('status').waitFor();
+      await panel.getByRole('status').scrollIntoViewIfNeeded();
+      await shoot(page, 'console-script');
+
+      // An UPDATE without WHERE is named before it runs.
+      await panel
+        .getByLabel('SQL')
+        .fill('select count(*) from orders;\nupdate orders set total = 0;');
+      await panel.getByRole('button', { name: 'Run', exact: true }).click();
+      const ask = page.getByRole('dialog', { name: 'UPDATE or DELETE without WHERE' });
+      await ask.waitFor();
+      await shoot(page, 'console-confirm-unfiltered');
+      await ask.getByRole('button', { name: 'Cancel' }).click();
+      // The table the restore script below writes to.
+      await runScript(panel, 'create table if not exists orders_archive (id int, total numeric)');
+      await panel.getByText('1 of 1 statement ran').waitFor();
+
+      // pg_dumpall's preamble pasted into a production read-only connection: refused.
+      const password = (await readFile(join(data.dir, 'demo-pg', 'password'), 'utf8')).trim();
+      await ipc.send('save_connection', {
+        config: {
+          id: crypto.randomUUID(),
+          name: 'reporting (production)',
+          passwordInKeyring: true,
+          host: target.host,
+          port: target.port,
+          database: 'postgres',
+          username: 'postgres',
+          sslMode: 'disable',
+          environment: 'production',
+          options: { readonly: true, statementTimeoutMs: 30_000 },
+        },
+        password,
+      });
+      const reporting = row(page, 'reporting (production)');
+      await reporting.click();
+      await page.getByRole('button', { name: 'Connect', exact: true }).click();
+      await until(
+        'reporting connected',
+        () => reporting.getAttribute('data-status'),
+        (s) => s === 'connected',
+      );
+      await page.getByRole('tab', { name: 'Console' }).click();
+      const guarded = page.getByRole('region', { name: 'Query console' });
+      await runScript(guarded, RESTORE);
+      await guarded.getByTestId('read-only-refusal').first().waitFor();
+      await guarded.getByRole('status').scrollIntoViewIfNeeded();
+      await shoot(page, 'console-read-only-refusal');
     } finally {
       await browser.close();
     }

@@ -77,6 +77,14 @@ export const commandTable = {
         sessionId === undefined ? undefined : { sessionId },
       ),
     ),
+  plan_sql: ({ service }, { connectionId, sql }) => service.planSql(connectionId, sql),
+  run_script: async ({ service }, { connectionId, sql, sessionId, onError }) =>
+    plain(
+      await service.runScript(connectionId, sql, {
+        ...(sessionId !== undefined && { sessionId }),
+        ...(onError !== undefined && { onError }),
+      }),
+    ),
   open_session: ({ service }, { connectionId }) => service.openSession(connectionId),
   close_session: async ({ service }, { sessionId }) => {
     await service.closeSession(sessionId);

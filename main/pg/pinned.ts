@@ -40,6 +40,8 @@ export class PinnedSession {
   /** A cancel in flight: the next statement waits for it, so it cannot cancel that one. */
   #cancelling: Promise<void> | null = null;
   readonly #unwatch: () => void;
+  /** The backend's own end ends the session; removed when the backend is given back. */
+  readonly #onEnd = () => this.#end(null);
 
   constructor(sessionId: string, owner: PgSession, client: pg.PoolClient, changed: () => void) {
     this.sessionId = sessionId;
@@ -48,7 +50,7 @@ export class PinnedSession {
     this.#changed = changed;
     // Lost or closed, the connection takes its backends with it; so does a backend's own end.
     this.#unwatch = owner.onStop(() => this.#end(owner.lostError));
-    client.once('end', () => this.#end(null));
+    client.once('end', this.#onEnd);
   }
 
   get connectionId(): string {
@@ -173,6 +175,8 @@ export class PinnedSession {
   }
 
   #release(clean: boolean): void {
+    // The backend goes on serving other sessions: one listener per session would pile up on it.
+    this.#client.off('end', this.#onEnd);
     try {
       // With an argument, pg-pool ends the client instead of keeping it.
       this.#client.release(clean ? undefined : true);

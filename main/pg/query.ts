@@ -3,6 +3,7 @@ import { backoff } from '../../machines/backoff.ts';
 import { DEFAULTS } from '../../machines/config.ts';
 import { isRetryable, TuskError } from '../../machines/errors.ts';
 import type { QueryField, QueryResultView } from '../../machines/ipc.ts';
+import { executeReadOnly } from '../sql/statements.ts';
 import type { TuskClient } from './client.ts';
 import {
   hasSqlstate,
@@ -90,13 +91,24 @@ export function toView(result: pg.QueryResult | pg.QueryResult[]): QueryResultVi
   };
 }
 
-/** One statement on `client`, enforced per transaction where the session needs it (guard.ts). */
+/**
+ * One text on `client`: on a read-only connection statement by statement, each in a read-only
+ * transaction no statement can lift (main/sql/read-only.ts), on every path; otherwise as sent,
+ * enforced per transaction where the session needs it (guard.ts).
+ */
 export function execute(
   session: PgSession,
   client: pg.ClientBase,
   sql: string,
   values: unknown[] | undefined,
 ): Promise<pg.QueryResult | pg.QueryResult[]> {
+  const options = session.config.options;
+  if (options.readonly) {
+    const timeout = session.perTransaction ? options.statementTimeoutMs : undefined;
+    return executeReadOnly(client as TuskClient, sql, values, {
+      ...(timeout !== undefined && { statementTimeoutMs: timeout }),
+    });
+  }
   if (!session.perTransaction) return send(client, sql, values);
   return runGuarded(client as TuskClient, expectedSettings(session.config.options), sql, values);
 }

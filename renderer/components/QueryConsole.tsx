@@ -1,17 +1,25 @@
 import { useEffect, useRef, useState } from 'react';
 import type { TuskErrorData } from '../../machines/errors.ts';
-import type { QueryResultView } from '../../machines/ipc.ts';
+import type { ScriptPlan } from '../../machines/sql-plan.ts';
 import type { ConnectionView } from '../../machines/views.ts';
 import { asErrorData } from '../lib/errors.ts';
-import { formatMs } from '../lib/format.ts';
+import {
+  confirmationFor,
+  restOf,
+  type ScriptConfirmation,
+  type ScriptRun,
+  shiftResult,
+} from '../lib/script.ts';
 import { useServices } from '../store/app-context.tsx';
 import { ErrorBox } from './ErrorBox.tsx';
+import { ScriptConfirm } from './ScriptConfirm.tsx';
+import { PlacedError, ScriptOutput } from './ScriptOutput.tsx';
 
+/** What the console shows under the editor: a script's steps, or why nothing ran. */
 type Outcome =
-  | { kind: 'rows'; result: QueryResultView; ms: number; sql: string }
-  | { kind: 'error'; error: TuskErrorData; ms: number; sql: string };
-
-const MAX_ROWS = 500;
+  | { kind: 'run'; run: ScriptRun }
+  | { kind: 'error'; error: TuskErrorData; script?: string }
+  | { kind: 'empty' };
 
 const transactionText = {
   idle: null,
@@ -23,7 +31,8 @@ const transactionText = {
 /**
  * A small console on its own session (one pinned backend), so BEGIN … ROLLBACK, SET and
  * temporary tables behave as in psql. The session opens with the console, once the connection
- * is usable, and closes with it.
+ * is usable, and closes with it. What is typed or pasted runs as a script, statement by
+ * statement (`run_script`), after the confirmations its plan (`plan_sql`) calls for.
  */
 export function QueryConsole({ view }: { view: ConnectionView }) {
   const { transport } = useServices();
@@ -34,7 +43,17 @@ export function QueryConsole({ view }: { view: ConnectionView }) {
   const [unpinned, setUnpinned] = useState(false);
   const [sql, setSql] = useState('select now(), current_user, version()');
   const [running, setRunning] = useState(false);
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [shown, setShown] = useState<{ outcome: Outcome; count: number } | null>(null);
+  const outcome = shown?.outcome ?? null;
+  // Counted, so that a test (or an assistive tool) can tell one run's output from the next.
+  const setOutcome = (next: Outcome) =>
+    setShown((s) => ({ outcome: next, count: (s?.count ?? 0) + 1 }));
+  const [stopOnError, setStopOnError] = useState(true);
+  const [pending, setPending] = useState<{
+    script: string;
+    plan: ScriptPlan;
+    confirmation: ScriptConfirmation;
+  } | null>(null);
   const usable = view.status === 'connected';
   const connectionId = view.id;
   const session = view.sessions.find((s) => s.sessionId === sessionId);
@@ -80,28 +99,71 @@ export function QueryConsole({ view }: { view: ConnectionView }) {
     };
   }, [sessionId, transport]);
 
-  const run = async () => {
-    const statement = sql.trim();
-    if (!statement || (!sessionId && !unpinned) || running) return;
+  const options = {
+    ...(sessionId ? { sessionId } : {}),
+    onError: stopOnError ? 'stop' : 'continue',
+  } as const;
+
+  /** Runs `script` (or the part of it after a stop), adding its steps to what `before` showed. */
+  const execute = async (script: string, plan: ScriptPlan, before?: ScriptRun) => {
+    const part = before ? restOf(before) : null;
     setRunning(true);
-    const started = performance.now();
     try {
-      const result = await transport.invoke('query', {
+      const result = await transport.invoke('run_script', {
         connectionId,
-        sql: statement,
-        ...(sessionId ? { sessionId } : {}),
+        sql: part?.sql ?? script,
+        ...options,
       });
-      setOutcome({ kind: 'rows', result, ms: performance.now() - started, sql: statement });
-    } catch (error) {
+      const mapped = part ? shiftResult(result, part.offset) : result;
       setOutcome({
-        kind: 'error',
-        error: asErrorData(error),
-        ms: performance.now() - started,
-        sql: statement,
+        kind: 'run',
+        run: {
+          script,
+          plan,
+          steps: [...(before?.steps ?? []), ...mapped.steps],
+          ...(mapped.stoppedAt === undefined ? {} : { stoppedAt: mapped.stoppedAt }),
+        },
       });
+    } catch (error) {
+      setOutcome({ kind: 'error', error: asErrorData(error) });
     } finally {
       setRunning(false);
     }
+  };
+
+  const run = async () => {
+    // Not trimmed: error positions and statement offsets point into the editor's own text.
+    const script = sql;
+    if (!script.trim() || (!sessionId && !unpinned) || running) return;
+    setRunning(true);
+    let plan: ScriptPlan;
+    try {
+      plan = await transport.invoke('plan_sql', { connectionId, sql: script });
+    } catch (error) {
+      setOutcome({ kind: 'error', error: asErrorData(error) });
+      setRunning(false);
+      return;
+    }
+    setRunning(false);
+    // The parser refuses the whole script: nothing of it would run, so nothing is sent.
+    if (plan.error) return setOutcome({ kind: 'error', error: plan.error, script });
+    if (plan.statements.length === 0) return setOutcome({ kind: 'empty' });
+    const confirmation = confirmationFor(plan, {
+      environment: view.config.environment,
+      readonly: view.config.options.readonly,
+    });
+    if (confirmation) setPending({ script, plan, confirmation });
+    else await execute(script, plan);
+  };
+
+  /** Selects a statement of the last run in the editor, if the text is still what ran. */
+  const showStatement = (script: string, plan: ScriptPlan | null, index: number, at?: number) => {
+    const box = editor.current;
+    if (!box || box.value !== script) return;
+    const statement = plan?.statements.find((s) => s.index === index);
+    box.focus();
+    if (statement) box.setSelectionRange(statement.start, statement.end);
+    else if (at !== undefined) box.setSelectionRange(at - 1, at);
   };
 
   const cancel = () => {
@@ -130,6 +192,14 @@ export function QueryConsole({ view }: { view: ConnectionView }) {
           </span>
         )}
         <span className="toolbar-gap" />
+        <label className="check stop-on-error">
+          <input
+            type="checkbox"
+            checked={stopOnError}
+            onChange={(e) => setStopOnError(e.target.checked)}
+          />
+          Stop at the first error
+        </label>
         <span className="muted keys">Ctrl+Enter runs</span>
         <button type="button" disabled={!running || !sessionId} onClick={cancel}>
           Cancel
@@ -162,64 +232,43 @@ export function QueryConsole({ view }: { view: ConnectionView }) {
         }}
       />
       {sessionError && <ErrorBox error={sessionError} title="Could not open a session" />}
-      <div className="console-output" aria-live="polite">
-        {outcome?.kind === 'error' && <ErrorBox error={outcome.error} />}
-        {outcome?.kind === 'rows' && <ResultTable result={outcome.result} ms={outcome.ms} />}
+      <div className="console-output" aria-live="polite" data-outcome={shown?.count ?? 0}>
+        {outcome?.kind === 'error' &&
+          (outcome.script !== undefined ? (
+            <PlacedError
+              error={outcome.error}
+              script={outcome.script}
+              onShow={() =>
+                showStatement(outcome.script!, null, -1, outcome.error.position ?? undefined)
+              }
+            />
+          ) : (
+            <ErrorBox error={outcome.error} />
+          ))}
+        {outcome?.kind === 'empty' && (
+          <p className="muted">Nothing to run: no statement in the text.</p>
+        )}
+        {outcome?.kind === 'run' && (
+          <ScriptOutput
+            run={outcome.run}
+            busy={running || lost}
+            onRunRest={() => void execute(outcome.run.script, outcome.run.plan, outcome.run)}
+            onShowStatement={(index) => showStatement(outcome.run.script, outcome.run.plan, index)}
+          />
+        )}
       </div>
-    </section>
-  );
-}
-
-function cell(value: unknown): string {
-  if (value === null || value === undefined) return 'NULL';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
-}
-
-function ResultTable({ result, ms }: { result: QueryResultView; ms: number }) {
-  const shown = result.rows.slice(0, MAX_ROWS);
-  const summary =
-    result.fields.length === 0
-      ? `${result.rowCount ?? 0} row${result.rowCount === 1 ? '' : 's'} affected`
-      : `${result.rows.length} row${result.rows.length === 1 ? '' : 's'}`;
-  return (
-    <div className="result">
-      <p className="result-summary" data-testid="result-summary">
-        {summary} <span className="muted">· {formatMs(ms)}</span>
-        {result.rows.length > MAX_ROWS && <span className="muted"> · first {MAX_ROWS} shown</span>}
-      </p>
-      {result.fields.length > 0 && (
-        <div className="table-wrap">
-          <table className="grid">
-            <thead>
-              <tr>
-                {result.fields.map((f, i) => (
-                  // biome-ignore lint/suspicious/noArrayIndexKey: columns are positional; names repeat
-                  <th key={`${f.name}-${i}`} scope="col">
-                    {f.name}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((row, r) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: rows of a result have no identity
-                <tr key={r}>
-                  {result.fields.map((f, i) => {
-                    const text = cell(row[f.name]);
-                    return (
-                      // biome-ignore lint/suspicious/noArrayIndexKey: columns are positional; names repeat
-                      <td key={`${f.name}-${i}`} className={text === 'NULL' ? 'null' : undefined}>
-                        {text}
-                      </td>
-                    );
-                  })}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+      {pending && (
+        <ScriptConfirm
+          confirmation={pending.confirmation}
+          connectionName={view.config.name}
+          onCancel={() => setPending(null)}
+          onConfirm={() => {
+            const { script, plan } = pending;
+            setPending(null);
+            void execute(script, plan);
+          }}
+        />
       )}
-    </div>
+    </section>
   );
 }

@@ -9,9 +9,11 @@ afterEach(() => cleanup());
  * draw no row. Scroll containers get a window's size; rows keep their CSS height of 30 px.
  */
 const VIEWPORT = { width: 280, height: 600 };
+const scrolls = (el: HTMLElement) =>
+  ['sidebar-list', 'actors-list', 'result-scroll'].some((c) => el.classList.contains(c));
 const original = HTMLElement.prototype.getBoundingClientRect;
 HTMLElement.prototype.getBoundingClientRect = function (this: HTMLElement) {
-  if (this.classList.contains('sidebar-list') || this.classList.contains('actors-list')) {
+  if (scrolls(this)) {
     return {
       x: 0,
       y: 0,
@@ -29,9 +31,7 @@ for (const prop of ['offsetHeight', 'clientHeight'] as const) {
   Object.defineProperty(HTMLElement.prototype, prop, {
     configurable: true,
     get(this: HTMLElement) {
-      return this.classList.contains('sidebar-list') || this.classList.contains('actors-list')
-        ? VIEWPORT.height
-        : 0;
+      return scrolls(this) ? VIEWPORT.height : 0;
     },
   });
 }

@@ -48,16 +48,24 @@ describe.each([
       const config = fx.config({ options: { readonly: true, poolMax: 4 } });
       await service.connect(config, { password: fx.password });
       const stepOut = await rejection(service.query(config.id, 'commit; insert into t values (1)'));
-      expect(stepOut.kind).toBe('QueryFailed');
-      await service.query(config.id, 'set default_transaction_read_only = off');
-      await service.query(config.id, 'set session characteristics as transaction read write');
+      expect(stepOut).toMatchObject({ kind: 'QueryFailed', code: '25006' });
+      for (const lift of [
+        'set default_transaction_read_only = off',
+        'set session characteristics as transaction read write',
+      ]) {
+        expect((await rejection(service.query(config.id, lift))).code).toBe('25006');
+      }
       for (let i = 0; i < 5; i++) {
         expect((await rejection(service.query(config.id, 'insert into t values (2)'))).code).toBe(
           '25006',
         );
       }
       const { sessionId } = await service.openSession(config.id);
-      await service.query(config.id, 'begin read write', [], { sessionId });
+      const readWrite = await rejection(
+        service.query(config.id, 'begin read write', [], { sessionId }),
+      );
+      expect(readWrite.code).toBe('25006');
+      await service.query(config.id, 'begin', [], { sessionId });
       const inside = await rejection(
         service.query(config.id, 'insert into t values (3)', [], { sessionId }),
       );

@@ -149,6 +149,25 @@ it('every command of the table, over the WebSocket, against the real server', as
   expect(
     ((await inSession('select count(*)::int as n from t')) as { rows: { n: number }[] }).rows,
   ).toEqual([{ n: 0 }]);
+  // A script's plan (classification only) and its run, statement by statement, in the session.
+  const plan = (await call('plan_sql', {
+    connectionId: config.id,
+    sql: 'select 1; delete from t',
+  })) as { statements: { command: string; changes: boolean; unfiltered: boolean }[] };
+  expect(plan.statements.map((s) => [s.command, s.changes, s.unfiltered])).toEqual([
+    ['SELECT', false, false],
+    ['DELETE', true, true],
+  ]);
+  const script = (await call('run_script', {
+    connectionId: config.id,
+    sql: 'insert into t values (2);\nselect count(*)::int as n from t',
+    sessionId,
+  })) as { steps: { line: number; ok: boolean; result?: { rows: unknown[] } }[] };
+  expect(script.steps.map((s) => [s.line, s.ok])).toEqual([
+    [1, true],
+    [2, true],
+  ]);
+  expect(script.steps[1]?.result?.rows).toEqual([{ n: 1 }]);
   expect(await call('close_session', { sessionId })).toBeNull();
 
   const parsed = (await call('parse_connection_string', {

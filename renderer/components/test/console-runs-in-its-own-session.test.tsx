@@ -2,6 +2,7 @@ import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { expect, test } from 'vitest';
 import type { ConnectionView } from '../../../machines/views.ts';
 import { makeView, renderWithServices } from '../../test/fixtures.tsx';
+import { failed, ok, planOf } from '../../test/scripts.ts';
 import { QueryConsole } from '../QueryConsole.tsx';
 
 const connected = (overrides: Partial<ConnectionView> = {}) =>
@@ -16,12 +17,17 @@ test('opens a session when it mounts, runs each statement on it, and closes it w
     handlers: (t) => {
       t.handle('open_session', () => ({ sessionId: 'session-1' }));
       t.handle('close_session', () => null);
-      t.handle('query', () => ({
-        rows: [{ n: 1, who: 'app' }],
-        rowCount: 1,
-        fields: [
-          { name: 'n', dataTypeID: 23 },
-          { name: 'who', dataTypeID: 25 },
+      t.handle('plan_sql', ({ sql }) => planOf(sql));
+      t.handle('run_script', ({ sql }) => ({
+        steps: [
+          ok(planOf(sql).statements[0]!, {
+            rows: [{ n: 1, who: 'app' }],
+            rowCount: 1,
+            fields: [
+              { name: 'n', dataTypeID: 23 },
+              { name: 'who', dataTypeID: 25 },
+            ],
+          }),
         ],
       }));
     },
@@ -35,10 +41,11 @@ test('opens a session when it mounts, runs each statement on it, and closes it w
   fireEvent.click(screen.getByRole('button', { name: 'Run' }));
   await screen.findByText('1 row');
   expect(screen.getByRole('table').textContent).toContain('app');
-  expect(transport.calls.find((c) => c.command === 'query')?.args).toEqual({
+  expect(transport.calls.find((c) => c.command === 'run_script')?.args).toEqual({
     connectionId: view.id,
     sql: 'select 1 as n, current_user as who',
     sessionId: 'session-1',
+    onError: 'stop',
   });
   unmount();
   expect(transport.calls.at(-1)).toEqual({
@@ -53,15 +60,25 @@ test('a failed statement shows its SQLSTATE, detail and hint', async () => {
     views: [view],
     handlers: (t) => {
       t.handle('open_session', () => ({ sessionId: 's' }));
-      t.handle('query', () => {
-        throw {
-          kind: 'QueryFailed',
-          message: 'cannot execute INSERT in a read-only transaction',
-          code: '25006',
-          detail: 'the connection is read-only',
-          hint: 'turn read-only off to write',
-        };
-      });
+      t.handle('plan_sql', ({ sql }) => planOf(sql));
+      t.handle('run_script', ({ sql }) => ({
+        steps: [
+          {
+            ...failed(planOf(sql).statements[0]!, {
+              message: 'cannot execute INSERT in a read-only transaction',
+              code: '25006',
+            }),
+            error: {
+              kind: 'QueryFailed',
+              message: 'cannot execute INSERT in a read-only transaction',
+              code: '25006',
+              detail: 'the connection is read-only',
+              hint: 'turn read-only off to write',
+            },
+          },
+        ],
+        stoppedAt: 0,
+      }));
     },
   });
   await waitFor(() =>
@@ -83,15 +100,20 @@ test('Cancel sends a cancel for the session while a statement runs', async () =>
     handlers: (t) => {
       t.handle('open_session', () => ({ sessionId: 's-cancel' }));
       t.handle('cancel', () => null);
+      t.handle('plan_sql', ({ sql }) => planOf(sql));
       t.handle(
-        'query',
-        () =>
-          new Promise((_, reject) => {
+        'run_script',
+        ({ sql }) =>
+          new Promise((resolve) => {
             finish = () =>
-              reject({
-                kind: 'QueryFailed',
-                message: 'canceling statement due to user request',
-                code: '57014',
+              resolve({
+                steps: [
+                  failed(planOf(sql).statements[0]!, {
+                    message: 'canceling statement due to user request',
+                    code: '57014',
+                  }),
+                ],
+                stoppedAt: 0,
               });
           }),
       );
@@ -110,7 +132,7 @@ test('Cancel sends a cancel for the session while a statement runs', async () =>
   expect(transport.calls.at(-1)).toEqual({ command: 'cancel', args: { sessionId: 's-cancel' } });
   act(() => finish());
   expect((await screen.findByRole('alert')).textContent).toContain('57014');
-  expect(commands(transport.calls)).toEqual(['open_session', 'query', 'cancel']);
+  expect(commands(transport.calls)).toEqual(['open_session', 'plan_sql', 'run_script', 'cancel']);
 });
 
 test('the transaction state of its session is shown from the view', async () => {
@@ -139,7 +161,10 @@ test('a host without sessions: statements run unpinned, and the console says a t
           message: 'The command open_session is not available in this build',
         };
       });
-      t.handle('query', () => ({ rows: [], rowCount: 0, fields: [] }));
+      t.handle('plan_sql', ({ sql }) => planOf(sql));
+      t.handle('run_script', ({ sql }) => ({
+        steps: [ok(planOf(sql).statements[0]!, { rows: [], rowCount: 0, fields: [] })],
+      }));
     },
   });
   await waitFor(() =>

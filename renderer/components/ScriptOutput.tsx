@@ -1,0 +1,135 @@
+import type { ReactNode } from 'react';
+import type { TuskErrorData } from '../../machines/errors.ts';
+import type { ScriptStep } from '../../machines/sql-plan.ts';
+import { formatMs } from '../lib/format.ts';
+import { isReadOnlyRefusal, lineAndColumn, lineAt, restOf, type ScriptRun } from '../lib/script.ts';
+import { ErrorBox } from './ErrorBox.tsx';
+import { ResultTable } from './ResultTable.tsx';
+
+/**
+ * A script's steps in the order they ran, each with its result or its error placed in the
+ * script (line, column, the line itself with a caret). When the script stopped at an error, it
+ * says which statement stopped it and offers to run the rest.
+ */
+export function ScriptOutput({
+  run,
+  busy,
+  onRunRest,
+  onShowStatement,
+}: {
+  run: ScriptRun;
+  busy: boolean;
+  onRunRest: () => void;
+  onShowStatement: (index: number) => void;
+}) {
+  const total = run.plan.statements.length;
+  const failed = run.steps.filter((s) => !s.ok).length;
+  const rest = restOf(run);
+  const left = rest ? total - rest.offset.index : 0;
+  const stopped =
+    run.stoppedAt !== undefined ? run.steps.find((s) => s.index === run.stoppedAt) : undefined;
+  return (
+    <div className="script-output">
+      <p className="script-summary" data-testid="script-summary">
+        {run.steps.length} of {total} statement{total === 1 ? '' : 's'} ran
+        {failed > 0 && <span className="script-failed"> · {failed} failed</span>}
+      </p>
+      <ol className="steps" aria-label="Statements">
+        {run.steps.map((step) => (
+          <Step key={step.index} step={step} run={run} onShow={() => onShowStatement(step.index)} />
+        ))}
+      </ol>
+      {stopped && (
+        <div className="script-stopped" role="status">
+          <span>
+            Stopped at statement {stopped.index + 1} of {total} (line {stopped.line})
+            {left > 0 ? `: ${left} statement${left === 1 ? '' : 's'} after it did not run.` : '.'}
+          </span>
+          {rest && (
+            <button type="button" disabled={busy} onClick={onRunRest}>
+              Run the rest ({left} statement{left === 1 ? '' : 's'})
+            </button>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function Step({ step, run, onShow }: { step: ScriptStep; run: ScriptRun; onShow: () => void }) {
+  return (
+    <li className={`step ${step.ok ? 'step-ok' : 'step-error'}`} data-testid="step">
+      <header className="step-head">
+        <span className="step-no">{step.index + 1}</span>
+        <span className="step-command">{step.command}</span>
+        <span className="muted">line {step.line}</span>
+        <span className="muted">· {formatMs(step.ms)}</span>
+      </header>
+      {step.ok ? (
+        <ResultTable result={step.result} />
+      ) : (
+        <StepError step={step} script={run.script} onShow={onShow} />
+      )}
+    </li>
+  );
+}
+
+function StepError({
+  step,
+  script,
+  onShow,
+}: {
+  step: Extract<ScriptStep, { ok: false }>;
+  script: string;
+  onShow: () => void;
+}) {
+  return (
+    <PlacedError error={step.error} script={script} onShow={onShow}>
+      {step.error.position === undefined && (
+        <button type="button" className="link-button" onClick={onShow}>
+          Show statement {step.index + 1} in the script
+        </button>
+      )}
+    </PlacedError>
+  );
+}
+
+/** An error with its place in the script: line, column, and the line itself with a caret. */
+export function PlacedError({
+  error,
+  script,
+  onShow,
+  children,
+}: {
+  error: TuskErrorData;
+  script: string;
+  onShow: () => void;
+  children?: ReactNode;
+}) {
+  const at = error.position !== undefined ? lineAndColumn(script, error.position) : null;
+  const line = error.position !== undefined ? lineAt(script, error.position) : null;
+  return (
+    <div className="step-error-body">
+      {isReadOnlyRefusal(error) && (
+        <p className="read-only-refusal" data-testid="read-only-refusal">
+          <strong>This connection is read-only.</strong> The server refused the write; nothing was
+          changed. To allow writes, edit the connection and turn off Read-only under Safety.
+        </p>
+      )}
+      <ErrorBox error={error} />
+      {at && line && (
+        <div className="error-position" data-testid="error-position">
+          <button type="button" className="link-button" onClick={onShow}>
+            Line {at.line}, column {at.column}
+          </button>
+          <pre className="error-line">
+            {line.text}
+            {'\n'}
+            <span className="error-caret">{`${line.text.slice(0, line.column - 1).replace(/[^\t]/g, ' ')}^`}</span>
+          </pre>
+        </div>
+      )}
+      {children}
+    </div>
+  );
+}
