@@ -72,7 +72,7 @@ const PgQueryClass = pg.Query as unknown as new (
  * written around it in the same cork and the one Sync. Their replies carry no RowDescription
  * (no Describe is sent for them); their rows and command completions are skipped.
  */
-export class WrappedQuery extends PgQueryClass {
+class WrappedQuery extends PgQueryClass {
   readonly #before: string[];
   readonly #after: string[];
   /** Completions seen: the statement's own is number `before.length`. */
