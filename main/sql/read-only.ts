@@ -18,11 +18,13 @@ import { WHERE_TO_CHANGE } from './refusals.ts';
  *   explicit transaction block a DO block or procedure cannot COMMIT to start a fresh one. The
  *   COMMIT is left out when the statement begins or ends the transaction itself (a user's `BEGIN`
  *   is then a notice, and their transaction stays open across calls).
- * - In a transaction (the user's, opened as above): `SET TRANSACTION READ ONLY` (always allowed)
- *   and a snapshot-taking `SELECT 1` before the statement, every time: whatever the previous
- *   statement did (a `BEGIN READ WRITE` that became a notice, `COMMIT AND CHAIN`), the statement
- *   then runs in a read-only transaction that has its snapshot. A savepoint cannot undo that: the
- *   transaction was read-only when any savepoint of it was taken.
+ * - In a transaction (the user's, opened as above): `SET TRANSACTION READ ONLY` (always allowed,
+ *   and taking no snapshot, so `BEGIN; SET TRANSACTION ISOLATION LEVEL ...` still works) before
+ *   every statement, in the same write. Whatever the previous statement did (a `BEGIN READ WRITE`
+ *   that became a notice, `SET TRANSACTION READ WRITE`, `COMMIT AND CHAIN`), the statement starts
+ *   in a read-only transaction: if it takes a snapshot it can no longer switch, and if it takes
+ *   none it writes nothing. A savepoint cannot undo it: the transaction was read-only when each
+ *   savepoint was taken, since the SAVEPOINT statement had this in front of it too.
  * - In a failed transaction: the statement alone (only ROLLBACK/COMMIT can run there).
  *
  * None of this depends on the parser being right about the statement: its command only decides
@@ -145,7 +147,7 @@ export async function runReadOnly(
       ? []
       : opened
         ? ['BEGIN READ ONLY', ...timeout]
-        : ['SET TRANSACTION READ ONLY', ...timeout, 'SELECT 1'];
+        : ['SET TRANSACTION READ ONLY', ...timeout];
   const after = opened && !ownsTransaction.has(command) ? ['COMMIT'] : [];
   const query = new WrappedQuery(sql, values, before, after);
   try {

@@ -4,7 +4,7 @@ import { configFor, startService } from '../../test/helpers.ts';
 
 const server = sharedServer();
 
-it('a read-only session keeps BEGIN/ROLLBACK and SET search_path across calls', async () => {
+it('a read-only session keeps BEGIN/ROLLBACK, SET TRANSACTION ISOLATION and SET search_path across calls', async () => {
   const { service } = await startService();
   const config = configFor(server, { options: { readonly: true } });
   await service.connect(config, { password: server.password });
@@ -20,6 +20,10 @@ it('a read-only session keeps BEGIN/ROLLBACK and SET search_path across calls', 
 
   await q('set search_path = pg_catalog, public');
   await q('begin');
+  await q('set transaction isolation level repeatable read');
+  expect((await q('show transaction_isolation')).rows).toEqual([
+    { transaction_isolation: 'repeatable read' },
+  ]);
   const inside = await q(
     "select txid_current_if_assigned() as x, current_setting('transaction_read_only') as ro",
   );
