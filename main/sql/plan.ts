@@ -139,7 +139,7 @@ function statementsOf(sql: string, parsedText: string, stmts: RawStmt[]): Parsed
     const byteEnd = raw.stmt_len ? byteStart + raw.stmt_len : totalBytes;
     const start = toIndex(byteStart);
     let end = toIndex(byteEnd);
-    while (end > start && /\s/.test(sql[end - 1] ?? '')) end--;
+    while (end > start && /\s/.test(parsedText[end - 1] ?? '')) end--;
     for (let i = sql.indexOf('\n', lineFrom); i !== -1 && i < start; i = sql.indexOf('\n', i + 1)) {
       line++;
       lineFrom = i + 1;
