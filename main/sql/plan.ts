@@ -111,6 +111,8 @@ function parseScript(sql: string): ParsedScript {
       });
       return { statements };
     }
+    // A real syntax error as well: the one past the meta-commands is the one to show.
+    return { statements: [], error: syntaxError(sql, second.error) };
   }
   return { statements: [], error: syntaxError(sql, first.error) };
 }

@@ -50,6 +50,11 @@ describe('splitting with the real parser', () => {
     ]);
   });
 
+  it('with meta-commands and a syntax error, the error shown is the SQL one', async () => {
+    const sql = '\\connect db\nselect 1;\nselect from where;';
+    expect((await plan(sql)).error?.position).toBe(sql.indexOf('where') + 1);
+  });
+
   it('an empty or comment-only text has no statements', async () => {
     expect((await plan('  \n')).statements).toEqual([]);
     expect((await plan('-- nothing')).statements).toEqual([]);
