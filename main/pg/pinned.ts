@@ -39,6 +39,7 @@ export class PinnedSession {
   #closing: Promise<void> | null = null;
   /** A cancel in flight: the next statement waits for it, so it cannot cancel that one. */
   #cancelling: Promise<void> | null = null;
+  #cancels = 0;
   readonly #unwatch: () => void;
   /** The backend's own end ends the session; removed when the backend is given back. */
   readonly #onEnd = () => this.#end(null);
@@ -108,8 +109,17 @@ export class PinnedSession {
     }
   }
 
+  /**
+   * Cancels asked for so far, running statement or not: a script on this session stops at its
+   * next statement when one arrives between two of them (main/sql/script.ts).
+   */
+  get cancels(): number {
+    return this.#cancels;
+  }
+
   /** Sends a CancelRequest for the running statement, if any; resolves once it was delivered. */
   cancel(): Promise<void> {
+    this.#cancels++;
     if (!this.#running || this.#lost) return Promise.resolve();
     if (this.#cancelling) return this.#cancelling;
     const key = this.#tusk.cancelKey;

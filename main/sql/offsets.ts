@@ -47,10 +47,3 @@ export function codePointToIndex(text: string, n: number): number {
   for (let k = 0; k < n && index < text.length; k++) index += step(text, index).units;
   return index;
 }
-
-/** 1-based line of `index` in `text`. */
-export function lineAt(text: string, index: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}

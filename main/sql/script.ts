@@ -25,12 +25,20 @@ export async function runScriptOn(
   options: { onError: ScriptOnError; readonly: boolean },
 ): Promise<ScriptResult> {
   const steps: ScriptStep[] = [];
+  const cancels = session.cancels;
   for (const statement of plan.statements) {
     const { index, line, command } = statement;
     const started = performance.now();
     const ms = () => Math.round((performance.now() - started) * 10) / 10;
     let error: TuskErrorData;
-    if (statement.refusal !== undefined) {
+    if (session.cancels !== cancels) {
+      // Cancelled between two statements: this one never starts.
+      error = {
+        kind: 'QueryFailed',
+        code: QUERY_CANCELED,
+        message: 'The script was cancelled before this statement started',
+      };
+    } else if (statement.refusal !== undefined) {
       error = refusalData(statement);
     } else {
       try {

@@ -69,6 +69,9 @@ it('the password is in the keyring and nowhere else: file, snapshots, events, er
   await service.connect(config);
   record('snapshots when connected', snapshotsOf(service));
   record('query error', errorTexts(await rejection(service.query(config.id, 'selec 1'))));
+  // A script's plan and its steps, a failing one included, as they cross to the UI.
+  record('plan', [JSON.stringify(await service.planSql(config.id, 'select 1; \\connect x'))]);
+  record('script', [JSON.stringify(await service.runScript(config.id, 'select 1; select 1/0'))]);
 
   // reconnecting, connected again
   await server.terminate({ applicationName: config.options.applicationName });

@@ -102,6 +102,19 @@ it('registers tusk:<command> for every command of the contract, and every handle
   expect(
     await call('query', { connectionId: config.id, sql: 'show statement_timeout', sessionId }),
   ).toMatchObject({ rows: [{ statement_timeout: '1234ms' }] });
+  expect(
+    await call('plan_sql', { connectionId: config.id, sql: 'update t set x = 1' }),
+  ).toMatchObject({ statements: [{ command: 'UPDATE', changes: true, unfiltered: true }] });
+  expect(
+    await call('run_script', {
+      connectionId: config.id,
+      sql: 'show statement_timeout; select 1/0; select 3',
+      sessionId,
+    }),
+  ).toMatchObject({
+    steps: [{ ok: true, result: { rows: [{ statement_timeout: '1234ms' }] } }, { ok: false }],
+    stoppedAt: 1,
+  });
   // Nothing runs: the cancel is answered all the same.
   expect(await call('cancel', { sessionId })).toBeNull();
   expect(await call('close_session', { sessionId })).toBeNull();

@@ -42,6 +42,19 @@ describe('splitting with the real parser', () => {
     ]);
   });
 
+  it('a meta-command after a last statement without a semicolon stays out of it', async () => {
+    const { statements } = await plan('select 1\n\\connect other\n');
+    expect(statements.map((s) => [s.sql, s.command])).toEqual([
+      ['select 1', 'SELECT'],
+      ['\\connect other', '\\connect'],
+    ]);
+  });
+
+  it('with meta-commands and a syntax error, the error shown is the SQL one', async () => {
+    const sql = '\\connect db\nselect 1;\nselect from where;';
+    expect((await plan(sql)).error?.position).toBe(sql.indexOf('where') + 1);
+  });
+
   it('an empty or comment-only text has no statements', async () => {
     expect((await plan('  \n')).statements).toEqual([]);
     expect((await plan('-- nothing')).statements).toEqual([]);
