@@ -112,8 +112,8 @@ export function PlacedError({
     <div className="step-error-body">
       {isReadOnlyRefusal(error) && (
         <p className="read-only-refusal" data-testid="read-only-refusal">
-          <strong>This connection is read-only.</strong> The server refused the write; nothing was
-          changed. To allow writes, edit the connection and turn off Read-only under Safety.
+          <strong>This connection is read-only.</strong> This statement was refused and changed
+          nothing. To allow writes, choose Edit and turn off Read-only under Safety.
         </p>
       )}
       <ErrorBox error={error} />

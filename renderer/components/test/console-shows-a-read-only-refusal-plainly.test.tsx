@@ -47,7 +47,7 @@ test("a read-only connection's refusal (25006) says the connection is read-only 
   const refusal = await screen.findByTestId('read-only-refusal');
   expect(screen.queryByRole('dialog')).toBeNull();
   expect(refusal.textContent).toBe(
-    'This connection is read-only. The server refused the write; nothing was changed. To allow writes, edit the connection and turn off Read-only under Safety.',
+    'This connection is read-only. This statement was refused and changed nothing. To allow writes, choose Edit and turn off Read-only under Safety.',
   );
   const step = screen.getAllByTestId('step')[3]!;
   expect(step.contains(refusal)).toBe(true);
