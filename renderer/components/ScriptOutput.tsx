@@ -4,7 +4,7 @@ import type { ScriptStep } from '../../machines/sql-plan.ts';
 import { formatMs } from '../lib/format.ts';
 import { isReadOnlyRefusal, lineAndColumn, lineAt, restOf, type ScriptRun } from '../lib/script.ts';
 import { ErrorBox } from './ErrorBox.tsx';
-import { ResultTable } from './ResultTable.tsx';
+import { ResultTable, resultSummary } from './ResultTable.tsx';
 
 /**
  * A script's steps in the order they ran, each with its result or its error placed in the
@@ -57,16 +57,24 @@ export function ScriptOutput({
 }
 
 function Step({ step, run, onShow }: { step: ScriptStep; run: ScriptRun; onShow: () => void }) {
+  // A statement without rows (SET, BEGIN, an INSERT) says its outcome on its one line, so a
+  // restore script's hundreds of SETs read as a list rather than a wall of boxes.
+  const brief = step.ok && step.result.fields.length === 0;
   return (
     <li className={`step ${step.ok ? 'step-ok' : 'step-error'}`} data-testid="step">
       <header className="step-head">
         <span className="step-no">{step.index + 1}</span>
         <span className="step-command">{step.command}</span>
         <span className="muted">line {step.line}</span>
+        {brief && (
+          <span className="step-brief" data-testid="result-summary">
+            {resultSummary(step.result)}
+          </span>
+        )}
         <span className="muted">· {formatMs(step.ms)}</span>
       </header>
       {step.ok ? (
-        <ResultTable result={step.result} />
+        !brief && <ResultTable result={step.result} />
       ) : (
         <StepError step={step} script={run.script} onShow={onShow} />
       )}
