@@ -144,7 +144,8 @@ export function PlacedError({
         <div className="read-only-refusal" data-testid="read-only-refusal">
           <p>
             <strong>This connection is read-only.</strong> This statement was refused and changed
-            nothing. To allow writes, edit the connection and turn off Read-only under Safety.
+            nothing. To allow writes, edit the connection and turn off{' '}
+            <span className="no-wrap">Read-only</span> under Safety.
           </p>
           {onEdit && (
             <button type="button" onClick={onEdit}>
