@@ -5,23 +5,30 @@ import { WHERE_TO_CHANGE } from './refusals.ts';
 /**
  * One statement of a read-only connection, inside a read-only transaction that no statement can
  * make read-write. PostgreSQL lets a transaction switch to read-write only before its first
- * snapshot (check_transaction_read_only), so the statement runs after `BEGIN READ ONLY` and a
- * snapshot-taking `SELECT 1`: then `SET TRANSACTION READ WRITE`, `SET transaction_read_only`,
- * `set_config(...)` of it and `BEGIN READ WRITE` are refused by the server, and a DO block or a
- * procedure cannot COMMIT inside the transaction block to start a fresh one. The statement is one
- * Parse of the extended protocol, which takes a single statement, so `COMMIT; INSERT ...` cannot
- * ride along. Everything goes in one write with one Sync: the same one round trip as the
- * read-write path's simple Query.
+ * snapshot (check_transaction_read_only), and only statements that take no snapshot (transaction
+ * control, SET, LOCK, SHOW; pquery.c PlannedStmtRequiresSnapshot) can ask for the switch; none
+ * of them writes. Every other statement, DO and CALL included, takes its snapshot before it runs
+ * anything, so a `SET TRANSACTION READ WRITE` or `set_config('transaction_read_only', ...)`
+ * inside it is refused. The statement is one Parse of the extended protocol, which takes a single
+ * statement, so `COMMIT; INSERT ...` cannot ride along; everything goes in one write with one
+ * Sync: the one round trip of the read-write path's simple Query.
  *
- * - Idle: BEGIN READ ONLY, [SET LOCAL statement_timeout], SELECT 1, the statement, COMMIT (left
- *   out when the statement itself begins or ends the transaction: a `BEGIN` of the user's is
- *   then a notice, and their transaction stays open, read-only, across calls).
- * - In a transaction (the user's, opened as above): SELECT 1 first all the same, since
- *   `COMMIT AND CHAIN` starts a new one without a snapshot; the timeout is set again.
+ * - Idle: `BEGIN READ ONLY`, [SET LOCAL statement_timeout], the statement, `COMMIT`. Nothing else
+ *   runs in that transaction, so a switch the statement itself made writes nothing; and inside an
+ *   explicit transaction block a DO block or procedure cannot COMMIT to start a fresh one. The
+ *   COMMIT is left out when the statement begins or ends the transaction itself (a user's `BEGIN`
+ *   is then a notice, and their transaction stays open across calls).
+ * - In a transaction (the user's, opened as above): `SET TRANSACTION READ ONLY` (always allowed)
+ *   and a snapshot-taking `SELECT 1` before the statement, every time: whatever the previous
+ *   statement did (a `BEGIN READ WRITE` that became a notice, `COMMIT AND CHAIN`), the statement
+ *   then runs in a read-only transaction that has its snapshot. A savepoint cannot undo that: the
+ *   transaction was read-only when any savepoint of it was taken.
  * - In a failed transaction: the statement alone (only ROLLBACK/COMMIT can run there).
  *
- * A failed statement in a transaction we opened is rolled back (the only extra round trip, on
- * the error path); one in the user's transaction leaves it failed, as psql does.
+ * None of this depends on the parser being right about the statement: its command only decides
+ * whether our COMMIT follows, and a transaction left open is made read-only before its next
+ * statement. A failed statement in a transaction we opened is rolled back (the only extra round
+ * trip, on the error path); one in the user's transaction leaves it failed, as psql does.
  */
 
 export interface ReadOnlyOptions {
@@ -134,7 +141,11 @@ export async function runReadOnly(
       : [`SET LOCAL statement_timeout = ${Math.trunc(options.statementTimeoutMs)}`];
   const opened = status !== 'T' && status !== 'E';
   const before =
-    status === 'E' ? [] : [...(opened ? ['BEGIN READ ONLY'] : []), ...timeout, 'SELECT 1'];
+    status === 'E'
+      ? []
+      : opened
+        ? ['BEGIN READ ONLY', ...timeout]
+        : ['SET TRANSACTION READ ONLY', ...timeout, 'SELECT 1'];
   const after = opened && !ownsTransaction.has(command) ? ['COMMIT'] : [];
   const query = new WrappedQuery(sql, values, before, after);
   try {

@@ -9,7 +9,14 @@ import { rejection } from '../../test/helpers.ts';
  * of calls in a console session. `lift` is a procedure that turns read-only off, commits and
  * inserts; `table` has one int column `x`.
  */
-export function escapes(table: string, lift: string): { name: string; statements: string[] }[] {
+export interface Escape {
+  name: string;
+  statements: string[];
+  /** The SQLSTATE the whole text fails with as one call: 25006 unless the server says otherwise. */
+  code?: string;
+}
+
+export function escapes(table: string, lift: string): Escape[] {
   const insert = (n: number) => `INSERT INTO ${table} VALUES (${n})`;
   return [
     { name: 'BEGIN READ WRITE', statements: ['BEGIN READ WRITE', insert(1), 'COMMIT'] },
@@ -82,6 +89,22 @@ export function escapes(table: string, lift: string): { name: string; statements
       ],
     },
     {
+      name: 'RESET after a dynamic default',
+      statements: [
+        'BEGIN',
+        `DO $$ BEGIN EXECUTE 'SET default_transaction_read_only = off'; END $$`,
+        'RESET transaction_read_only',
+        insert(15),
+        'COMMIT',
+      ],
+      // "cannot set transaction read-write mode ..." has no better code than this one.
+      code: '0A000',
+    },
+    {
+      name: 'savepoint rolled back',
+      statements: ['BEGIN', 'SAVEPOINT a', 'ROLLBACK TO SAVEPOINT a', insert(16), 'COMMIT'],
+    },
+    {
       name: 'data-modifying CTE',
       statements: [`WITH w AS (${insert(14)} RETURNING x) SELECT * FROM w`],
     },
@@ -105,16 +128,16 @@ export const liftProcedure = (table: string, lift: string) =>
 export async function tryEveryEscape(
   service: ConnectionService,
   connectionId: string,
-  list: { name: string; statements: string[] }[],
+  list: Escape[],
   rows: () => Promise<number>,
 ): Promise<void> {
   const stillReads = async () => {
     const read = await service.query(connectionId, "select 'still reads' as r");
     expect(read.rows).toEqual([{ r: 'still reads' }]);
   };
-  for (const { name, statements } of list) {
+  for (const { name, statements, code = '25006' } of list) {
     const whole = await rejection(service.query(connectionId, statements.join(';\n')));
-    expect([name, whole.code]).toEqual([name, '25006']);
+    expect([name, whole.code, whole.message]).toEqual([name, code, expect.any(String)]);
     expect([name, await rows()]).toEqual([name, 0]);
     await stillReads();
 
