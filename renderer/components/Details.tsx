@@ -109,7 +109,7 @@ export function Details({
       )}
       {/* Kept mounted while hidden: leaving the tab must not end the console's session. */}
       <div className="tab-panel" role="tabpanel" aria-label="Console" hidden={tab !== 'console'}>
-        <QueryConsole view={view} />
+        <QueryConsole view={view} onEdit={() => onEdit(id)} />
       </div>
       {confirmDisconnect && (
         <Confirm

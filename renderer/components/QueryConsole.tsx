@@ -34,7 +34,14 @@ const transactionText = {
  * is usable, and closes with it. What is typed or pasted runs as a script, statement by
  * statement (`run_script`), after the confirmations its plan (`plan_sql`) calls for.
  */
-export function QueryConsole({ view }: { view: ConnectionView }) {
+export function QueryConsole({
+  view,
+  onEdit,
+}: {
+  view: ConnectionView;
+  /** Opens the connection's form: where a read-only refusal says read-only is changed. */
+  onEdit?: () => void;
+}) {
   const { transport } = useServices();
   const [sessionId, setSessionId] = useState<string | null>(null);
   const [sessionError, setSessionError] = useState<TuskErrorData | null>(null);
@@ -238,6 +245,7 @@ export function QueryConsole({ view }: { view: ConnectionView }) {
             <PlacedError
               error={outcome.error}
               script={outcome.script}
+              onEdit={onEdit}
               onShow={() =>
                 showStatement(outcome.script!, null, -1, outcome.error.position ?? undefined)
               }
@@ -252,6 +260,7 @@ export function QueryConsole({ view }: { view: ConnectionView }) {
           <ScriptOutput
             run={outcome.run}
             busy={running || lost}
+            onEdit={onEdit}
             onRunRest={() => void execute(outcome.run.script, outcome.run.plan, outcome.run)}
             onShowStatement={(index) => showStatement(outcome.run.script, outcome.run.plan, index)}
           />

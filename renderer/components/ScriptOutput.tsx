@@ -4,7 +4,7 @@ import type { ScriptStep } from '../../machines/sql-plan.ts';
 import { formatMs } from '../lib/format.ts';
 import { isReadOnlyRefusal, lineAndColumn, lineAt, restOf, type ScriptRun } from '../lib/script.ts';
 import { ErrorBox } from './ErrorBox.tsx';
-import { ResultTable } from './ResultTable.tsx';
+import { ResultTable, resultSummary } from './ResultTable.tsx';
 
 /**
  * A script's steps in the order they ran, each with its result or its error placed in the
@@ -16,11 +16,13 @@ export function ScriptOutput({
   busy,
   onRunRest,
   onShowStatement,
+  onEdit,
 }: {
   run: ScriptRun;
   busy: boolean;
   onRunRest: () => void;
   onShowStatement: (index: number) => void;
+  onEdit?: () => void;
 }) {
   const total = run.plan.statements.length;
   const failed = run.steps.filter((s) => !s.ok).length;
@@ -36,7 +38,13 @@ export function ScriptOutput({
       </p>
       <ol className="steps" aria-label="Statements">
         {run.steps.map((step) => (
-          <Step key={step.index} step={step} run={run} onShow={() => onShowStatement(step.index)} />
+          <Step
+            key={step.index}
+            step={step}
+            run={run}
+            onShow={() => onShowStatement(step.index)}
+            onEdit={onEdit}
+          />
         ))}
       </ol>
       {stopped && (
@@ -56,19 +64,37 @@ export function ScriptOutput({
   );
 }
 
-function Step({ step, run, onShow }: { step: ScriptStep; run: ScriptRun; onShow: () => void }) {
+function Step({
+  step,
+  run,
+  onShow,
+  onEdit,
+}: {
+  step: ScriptStep;
+  run: ScriptRun;
+  onShow: () => void;
+  onEdit?: (() => void) | undefined;
+}) {
+  // A statement without rows (SET, BEGIN, an INSERT) says its outcome on its one line, so a
+  // restore script's hundreds of SETs read as a list rather than a wall of boxes.
+  const brief = step.ok && step.result.fields.length === 0;
   return (
     <li className={`step ${step.ok ? 'step-ok' : 'step-error'}`} data-testid="step">
       <header className="step-head">
         <span className="step-no">{step.index + 1}</span>
         <span className="step-command">{step.command}</span>
         <span className="muted">line {step.line}</span>
+        {brief && (
+          <span className="step-brief" data-testid="result-summary">
+            {resultSummary(step.result)}
+          </span>
+        )}
         <span className="muted">· {formatMs(step.ms)}</span>
       </header>
       {step.ok ? (
-        <ResultTable result={step.result} />
+        !brief && <ResultTable result={step.result} />
       ) : (
-        <StepError step={step} script={run.script} onShow={onShow} />
+        <StepError step={step} script={run.script} onShow={onShow} onEdit={onEdit} />
       )}
     </li>
   );
@@ -78,13 +104,15 @@ function StepError({
   step,
   script,
   onShow,
+  onEdit,
 }: {
   step: Extract<ScriptStep, { ok: false }>;
   script: string;
   onShow: () => void;
+  onEdit?: (() => void) | undefined;
 }) {
   return (
-    <PlacedError error={step.error} script={script} onShow={onShow}>
+    <PlacedError error={step.error} script={script} onShow={onShow} onEdit={onEdit}>
       {step.error.position === undefined && (
         <button type="button" className="link-button" onClick={onShow}>
           Show statement {step.index + 1} in the script
@@ -99,11 +127,13 @@ export function PlacedError({
   error,
   script,
   onShow,
+  onEdit,
   children,
 }: {
   error: TuskErrorData;
   script: string;
   onShow: () => void;
+  onEdit?: (() => void) | undefined;
   children?: ReactNode;
 }) {
   const at = error.position !== undefined ? lineAndColumn(script, error.position) : null;
@@ -111,10 +141,18 @@ export function PlacedError({
   return (
     <div className="step-error-body">
       {isReadOnlyRefusal(error) && (
-        <p className="read-only-refusal" data-testid="read-only-refusal">
-          <strong>This connection is read-only.</strong> The server refused the write; nothing was
-          changed. To allow writes, edit the connection and turn off Read-only under Safety.
-        </p>
+        <div className="read-only-refusal" data-testid="read-only-refusal">
+          <p>
+            <strong>This connection is read-only.</strong> This statement was refused and changed
+            nothing. To allow writes, edit the connection and turn off{' '}
+            <span className="no-wrap">Read-only</span> under Safety.
+          </p>
+          {onEdit && (
+            <button type="button" onClick={onEdit}>
+              Edit connection
+            </button>
+          )}
+        </div>
       )}
       <ErrorBox error={error} />
       {at && line && (

@@ -58,5 +58,12 @@ test("pg_dumpall's preamble and an INSERT on a production read-only connection: 
   // And the connection still reads, on the same console.
   await c.run(`select count(*)::int as n from ${table}`);
   expect(await c.panel.locator('table.grid tbody td').first().textContent()).toBe('0');
+
+  // Where to change it is one click from the refusal: the form, Read-only on, under Safety.
+  await c.run(restoreScript(table));
+  await refusal.getByRole('button', { name: 'Edit connection' }).click();
+  const form = c.page.getByRole('dialog', { name: 'Edit orders (production)' });
+  await form.waitFor();
+  expect(await form.getByLabel('Read-only').isChecked()).toBe(true);
   await c.page.close();
 });

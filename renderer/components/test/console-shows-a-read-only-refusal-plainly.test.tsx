@@ -18,7 +18,8 @@ test("a read-only connection's refusal (25006) says the connection is read-only 
     status: 'connected',
     state: { connected: 'idle' },
   });
-  renderWithServices(<QueryConsole view={view} />, {
+  const edits: string[] = [];
+  renderWithServices(<QueryConsole view={view} onEdit={() => edits.push(view.id)} />, {
     views: [view],
     handlers: (t) => {
       t.handle('open_session', () => ({ sessionId: 's' }));
@@ -46,9 +47,12 @@ test("a read-only connection's refusal (25006) says the connection is read-only 
   // Production but read-only: the server refuses, so nothing asks first.
   const refusal = await screen.findByTestId('read-only-refusal');
   expect(screen.queryByRole('dialog')).toBeNull();
-  expect(refusal.textContent).toBe(
-    'This connection is read-only. The server refused the write; nothing was changed. To allow writes, edit the connection and turn off Read-only under Safety.',
+  expect(refusal.querySelector('p')?.textContent).toBe(
+    'This connection is read-only. This statement was refused and changed nothing. To allow writes, edit the connection and turn off Read-only under Safety.',
   );
+  // Where to change it is one click away: the connection's form.
+  fireEvent.click(within(refusal).getByRole('button', { name: 'Edit connection' }));
+  expect(edits).toEqual([view.id]);
   const step = screen.getAllByTestId('step')[3]!;
   expect(step.contains(refusal)).toBe(true);
   expect(within(step).getByRole('alert').textContent).toContain('SQLSTATE 25006');
