@@ -33,6 +33,7 @@ import {
   createPgEffects,
   type PgEffects,
   type QueryResultView,
+  readKeyPassphrase,
   readPassword,
   runQuery,
   SessionTable,
@@ -254,7 +255,9 @@ export async function createConnectionService(options: ConnectionServiceOptions)
       ...(sshPassword !== undefined && { sshPassword }),
       ...(sshPassphrase !== undefined && { sshPassphrase }),
     };
+    const keyPassphrase = await readKeyPassphrase(config, credentials as SecretStore);
     return runConnectionTest(config, secret, {
+      ...(keyPassphrase !== undefined && { keyPassphrase }),
       passwordSource: { source, ...(note && { note }) },
       ssh: { authFor: (c) => ssh.authFor(c, given), knownHosts: ssh.knownHosts },
     }) satisfies Promise<TestConnectionResult>;
