@@ -135,17 +135,21 @@ export function ClientCertificateFields(p: FieldProps) {
   );
 }
 
-const bindingLabels: Record<FormValues['channelBinding'], string> = {
-  disable: 'disable',
-  prefer: 'prefer (use it when the server offers it)',
-  require: 'require (SCRAM over TLS only)',
+const bindingHints: Record<FormValues['channelBinding'], string> = {
+  disable: 'Never bind SCRAM to the TLS channel',
+  prefer: 'Used when the server offers it',
+  require: 'SCRAM-SHA-256-PLUS over TLS, or no connection',
 };
 
 /** Channel binding, the accepted authentication methods, hostaddr and startup options. */
 export function AuthenticationFields(p: FieldProps) {
   return (
     <>
-      <FormField label="Channel binding" error={p.errorOf('channelBinding')}>
+      <FormField
+        label="Channel binding"
+        error={p.errorOf('channelBinding')}
+        hint={bindingHints[p.values.channelBinding]}
+      >
         {(props) => (
           <select
             {...props}
@@ -156,7 +160,7 @@ export function AuthenticationFields(p: FieldProps) {
           >
             {channelBindings.map((b) => (
               <option key={b} value={b}>
-                {bindingLabels[b]}
+                {b}
               </option>
             ))}
           </select>
@@ -201,7 +205,7 @@ export function PasswordSourceFields(p: FieldProps & { savedInKeyring: boolean }
             }
           >
             <option value="keyring">The keyring</option>
-            <option value="command">A command (tokens: AWS IAM, Azure, Cloud SQL)</option>
+            <option value="command">A command (IAM tokens)</option>
           </select>
         )}
       </FormField>
