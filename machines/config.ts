@@ -180,6 +180,12 @@ export const ConnectionOptionsSchema = z.object({
   tcpKeepalives: z.boolean({ error: 'tcpKeepalives must be true or false' }).optional(),
   /** libpq's keepalives_idle: seconds of silence before the first TCP keepalive probe. */
   tcpKeepalivesIdleSec: seconds('tcpKeepalivesIdleSec', 86_400).optional(),
+  /**
+   * libpq's keepalives_interval, keepalives_count and tcp_user_timeout are kept (a URL for psql
+   * or pg_dump carries them), but Node 20 has no way to set TCP_KEEPINTVL, TCP_KEEPCNT or
+   * TCP_USER_TIMEOUT on a socket: Tusk's own keepalive ping (keepaliveIntervalSec) is what
+   * notices a dead link here.
+   */
   tcpKeepalivesIntervalSec: seconds('tcpKeepalivesIntervalSec', 86_400).optional(),
   tcpKeepalivesCount: z
     .int({ error: 'tcpKeepalivesCount must be a whole number' })

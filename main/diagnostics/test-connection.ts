@@ -180,7 +180,10 @@ async function testOneHost(
       const through = tunnel;
       open = (s) => channelTo(through, config, s);
     } else {
-      const dns = await stage('dns', timeoutMs, (s) => resolveStage(config.host, s));
+      // libpq's hostaddr is dialled as it is; host stays the name TLS checks.
+      const dns = await stage('dns', timeoutMs, (s) =>
+        resolveStage(config.hostaddr ?? config.host, s),
+      );
       if (!dns.ok) return finish();
       const tcp = await stage('tcp', timeoutMs, (s) => tcpStage(dns.value, config.port, s));
       if (!tcp.ok) return finish();
