@@ -134,6 +134,24 @@ export const ormParameters = (pairs: ConnectionParameter[]): string[] =>
   pairs.map(([k]) => k).filter((k) => k in notLibpq);
 
 /**
+ * The pairs without ORM/driver parameters, for the import form. A driver's `ssl=true` is not
+ * simply dropped, which would weaken it to libpq's default (prefer, plain text allowed): with
+ * no sslmode of its own it becomes sslmode=require, what the driver meant.
+ */
+export function withoutOrmParameters(pairs: ConnectionParameter[]): {
+  pairs: ConnectionParameter[];
+  dropped: string[];
+} {
+  const dropped = ormParameters(pairs);
+  const kept = pairs.filter(([k]) => !dropped.includes(k));
+  const ssl = pairs.filter(([k]) => k === 'ssl').at(-1)?.[1];
+  if (ssl && /^(true|1|require)$/i.test(ssl) && !pairs.some(([k]) => k === 'sslmode')) {
+    kept.push(['sslmode', 'require']);
+  }
+  return { pairs: kept, dropped };
+}
+
+/**
  * Judges libpq keyword/value pairs (from a string, a service file or PG* variables): what this
  * config can honour, or an InvalidInput naming the first parameter it cannot.
  */

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { environments, sslModes, sslNegotiations } from '../../machines/config.ts';
-import { ormParameters } from '../../machines/connection-keywords.ts';
+import { withoutOrmParameters } from '../../machines/connection-keywords.ts';
 import {
   connectionStringPairs,
   type ParsedConnectionString,
@@ -141,9 +141,9 @@ export function ConnectionForm({
     try {
       // Parameters of an ORM or a driver (Prisma's pgbouncer=true, schema=...) mean nothing to
       // libpq: the form drops them and says so, rather than refusing the whole string.
-      const pairs = connectionStringPairs(url);
-      dropped = ormParameters(pairs);
-      parsed = parseConnectionParameters(pairs.filter(([k]) => !dropped.includes(k)));
+      const kept = withoutOrmParameters(connectionStringPairs(url));
+      dropped = kept.dropped;
+      parsed = parseConnectionParameters(kept.pairs);
       if (parsed.service !== undefined) {
         throw new Error(
           `service=${parsed.service} names an entry of the service file, which the form cannot read: paste its parameters instead`,

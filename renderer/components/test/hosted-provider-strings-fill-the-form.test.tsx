@@ -227,6 +227,13 @@ describe('hosted providers’ connection strings fill the form', () => {
     }
   });
 
+  it("reads a driver's ssl=true as sslmode=require, not as nothing", () => {
+    renderForm();
+    importString('postgres://u:p@h.example/db?ssl=true');
+    expect(field('SSL mode').value).toBe('require');
+    expect(screen.getByRole('status').textContent).toContain('left out ssl');
+  });
+
   it('says which ORM parameters it left out', () => {
     renderForm();
     importString('postgresql://u:p@h.example:6543/db?pgbouncer=true&connection_limit=1');
