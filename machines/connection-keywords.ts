@@ -3,14 +3,9 @@ import {
   type ConnectionOptions,
   DEFAULTS,
   type HostPort,
-  type SslMode,
-  SYSTEM_ROOTS,
-  sslCertModes,
-  sslModes,
-  sslNegotiations,
   targetSessionAttrs,
-  tlsVersions,
 } from './config.ts';
+import { hostaddrOf, socketOptionsOf, tlsOf } from './connection-keywords-tls.ts';
 import { TuskError } from './errors.ts';
 import { channelBindings, parseRequireAuth } from './libpq-auth.ts';
 import { startupOptionsOf } from './startup-options.ts';
@@ -96,7 +91,7 @@ export const supportedKeywords = [
   'load_balance_hosts',
   'service',
 ] as const;
-type Keyword = (typeof supportedKeywords)[number];
+export type Keyword = (typeof supportedKeywords)[number];
 
 /**
  * Parameters people paste from an ORM's or a driver's connection URL that libpq has never had:
@@ -139,6 +134,24 @@ export const ormParameters = (pairs: ConnectionParameter[]): string[] =>
   pairs.map(([k]) => k).filter((k) => k in notLibpq);
 
 /**
+ * The pairs without ORM/driver parameters, for the import form. A driver's `ssl=true` is not
+ * simply dropped, which would weaken it to libpq's default (prefer, plain text allowed): with
+ * no sslmode of its own it becomes sslmode=require, what the driver meant.
+ */
+export function withoutOrmParameters(pairs: ConnectionParameter[]): {
+  pairs: ConnectionParameter[];
+  dropped: string[];
+} {
+  const dropped = ormParameters(pairs);
+  const kept = pairs.filter(([k]) => !dropped.includes(k));
+  const ssl = pairs.filter(([k]) => k === 'ssl').at(-1)?.[1];
+  if (ssl && /^(true|1|require)$/i.test(ssl) && !pairs.some(([k]) => k === 'sslmode')) {
+    kept.push(['sslmode', 'require']);
+  }
+  return { pairs: kept, dropped };
+}
+
+/**
  * Judges libpq keyword/value pairs (from a string, a service file or PG* variables): what this
  * config can honour, or an InvalidInput naming the first parameter it cannot.
  */
@@ -163,7 +176,7 @@ export function parseConnectionParameters(pairs: ConnectionParameter[]): ParsedC
   if (user) config.username = user;
   const passfile = get('passfile');
   if (passfile) config.passfile = passfile;
-  Object.assign(config, tlsOf(get));
+  Object.assign(config, tlsOf(get, oneOf));
   const binding = get('channel_binding');
   if (binding) config.channelBinding = oneOf('channel_binding', binding, channelBindings);
   const requireAuth = get('require_auth');
@@ -221,116 +234,6 @@ export function parseConnectionParameters(pairs: ConnectionParameter[]): ParsedC
   return result;
 }
 
-type Get = (k: Keyword) => string | undefined;
-
-/** TLS: the mode, the trust store, the client certificate, SNI and protocol versions. */
-function tlsOf(get: Get): ConnectionStringConfig {
-  const out: ConnectionStringConfig = {};
-  const sslmode = get('sslmode');
-  if (sslmode) out.sslMode = sslModeOf(sslmode);
-  const negotiation = get('sslnegotiation');
-  if (negotiation) out.sslNegotiation = oneOf('sslnegotiation', negotiation, sslNegotiations);
-  const rootcert = get('sslrootcert');
-  if (rootcert) {
-    out.sslCaCert = rootcert;
-    if (rootcert === SYSTEM_ROOTS) {
-      // libpq: the system's roots make verify-full the default, and allow no weaker mode.
-      out.sslMode ??= 'verify-full';
-      if (out.sslMode !== 'verify-full') {
-        throw invalidParameter(
-          'sslmode',
-          `weak sslmode "${out.sslMode}" may not be used with sslrootcert=system (use "verify-full")`,
-        );
-      }
-    }
-  }
-  const files = [
-    ['sslcert', 'sslCert'],
-    ['sslkey', 'sslKey'],
-    ['sslcrl', 'sslCrl'],
-    ['sslcrldir', 'sslCrlDir'],
-  ] as const;
-  for (const [keyword, field] of files) {
-    const value = get(keyword);
-    if (value) out[field] = value;
-  }
-  const certMode = get('sslcertmode');
-  if (certMode) out.sslCertMode = oneOf('sslcertmode', certMode, sslCertModes);
-  const sni = get('sslsni');
-  if (sni) out.sslSni = flagOf('sslsni', sni);
-  // sslcompression is accepted and ignored, as libpq 16 does (no TLS library offers it now).
-  if (get('sslcompression')) flagOf('sslcompression', get('sslcompression')!);
-  const min = get('ssl_min_protocol_version');
-  if (min) out.sslMinProtocolVersion = versionOf('ssl_min_protocol_version', min);
-  const max = get('ssl_max_protocol_version');
-  if (max) out.sslMaxProtocolVersion = versionOf('ssl_max_protocol_version', max);
-  if (
-    min &&
-    max &&
-    tlsVersions.indexOf(out.sslMinProtocolVersion!) >
-      tlsVersions.indexOf(out.sslMaxProtocolVersion!)
-  ) {
-    throw invalidParameter('ssl_max_protocol_version', 'invalid SSL protocol version range');
-  }
-  return out;
-}
-
-/** keepalives* and tcp_user_timeout, which libpq applies to each TCP socket. */
-function socketOptionsOf(get: Get): Partial<ConnectionOptions> {
-  const out: Partial<ConnectionOptions> = {};
-  const on = get('keepalives');
-  if (on) out.tcpKeepalives = numberOf('keepalives', on) !== 0;
-  const idle = get('keepalives_idle');
-  if (idle) out.tcpKeepalivesIdleSec = numberOf('keepalives_idle', idle);
-  const interval = get('keepalives_interval');
-  if (interval) out.tcpKeepalivesIntervalSec = numberOf('keepalives_interval', interval);
-  const count = get('keepalives_count');
-  if (count) out.tcpKeepalivesCount = numberOf('keepalives_count', count);
-  const user = get('tcp_user_timeout');
-  if (user) out.tcpUserTimeoutMs = numberOf('tcp_user_timeout', user);
-  return out;
-}
-
-function numberOf(keyword: Keyword, value: string): number {
-  if (!/^\d{1,9}$/.test(value.trim())) {
-    throw invalidParameter(
-      keyword,
-      `invalid integer value "${value}" for connection option "${keyword}"`,
-    );
-  }
-  return Number(value.trim());
-}
-
-function flagOf(keyword: Keyword, value: string): boolean {
-  if (value !== '0' && value !== '1') throw invalidParameter(keyword, `${keyword} must be 0 or 1`);
-  return value === '1';
-}
-
-function versionOf(keyword: Keyword, value: string) {
-  const found = tlsVersions.find((v) => v.toLowerCase() === value.toLowerCase());
-  if (!found) throw invalidParameter(keyword, `invalid "${keyword}" value: "${value}"`);
-  return found;
-}
-
-function hostaddrOf(value: string, hosts: number): string {
-  const list = value.split(',');
-  if (list.length !== 1 || hosts !== 1) {
-    throw invalidParameter(
-      'hostaddr',
-      list.length === hosts
-        ? 'a list of hostaddr values is not supported: give one host and one hostaddr'
-        : `could not match ${hosts} host names to ${list.length} hostaddr values`,
-    );
-  }
-  if (!/^[0-9.]+$|^[0-9a-fA-F:.]*:[0-9a-fA-F:.%a-zA-Z]*$/.test(value)) {
-    throw invalidParameter(
-      'hostaddr',
-      `could not parse network address "${value}" (hostaddr takes an IP address; a name goes in host)`,
-    );
-  }
-  return value;
-}
-
 function portOf(text: string): number {
   if (!/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535) {
     throw invalidParameter('port', 'port must be a number between 1 and 65535');
@@ -369,15 +272,6 @@ function hostsOf(host: string | undefined, port: string | undefined): Connection
 function oneOf<T extends string>(keyword: Keyword, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw invalidParameter(keyword, `${keyword} must be one of ${allowed.join(', ')}`);
-}
-
-function sslModeOf(value: string): SslMode {
-  if ((sslModes as readonly string[]).includes(value)) return value as SslMode;
-  const why =
-    value === 'allow'
-      ? 'sslmode=allow (plain text first) is not supported: use prefer or disable'
-      : `sslmode must be one of ${sslModes.join(', ')}`;
-  throw invalidParameter('sslmode', why);
 }
 
 function connectTimeoutOf(value: string): number {

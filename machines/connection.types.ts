@@ -51,7 +51,8 @@ export interface KeepaliveStats {
 }
 
 /** Where a connect's password came from; `pgpass` is libpq's password file (~/.pgpass, PGPASSFILE). */
-export type CredentialSource = 'keyring' | 'pgpass' | 'one-off' | 'none';
+/** Where a connect attempt's password came from; `command`: the password command, run for it. */
+export type CredentialSource = 'keyring' | 'pgpass' | 'one-off' | 'command' | 'none';
 
 /** Input of every effect: enough to find the session in main/, never a secret. */
 export interface SessionInput {

@@ -21,14 +21,16 @@ const password = z.string({ error: 'password must be text' }).optional();
 /** The SSH tunnel's password and key passphrase: to the keyring, or for one connect. */
 const sshPassword = z.string({ error: 'sshPassword must be text' }).optional();
 const sshPassphrase = z.string({ error: 'sshPassphrase must be text' }).optional();
+/** The TLS client key's passphrase (libpq's sslpassword): to the keyring, or for one test. */
+const sslPassword = z.string({ error: 'sslPassword must be text' }).optional();
 
 export const commandArgs = {
   connect: z.object({ config, password, sshPassword, sshPassphrase }).strict(),
   disconnect: z.object({ connectionId: id('connectionId') }).strict(),
   retry: z.object({ connectionId: id('connectionId') }).strict(),
-  test_connection: z.object({ config, password, sshPassword, sshPassphrase }).strict(),
+  test_connection: z.object({ config, password, sshPassword, sshPassphrase, sslPassword }).strict(),
   list_connections: z.object({}).strict(),
-  save_connection: z.object({ config, password, sshPassword, sshPassphrase }).strict(),
+  save_connection: z.object({ config, password, sshPassword, sshPassphrase, sslPassword }).strict(),
   delete_connection: z.object({ connectionId: id('connectionId') }).strict(),
   get_connection_status: z.object({ connectionId: id('connectionId') }).strict(),
   list_groups: z.object({}).strict(),

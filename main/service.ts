@@ -27,9 +27,16 @@ import {
   type SecretStore,
   SSH_PASSPHRASE,
   SSH_PASSWORD,
+  SSL_KEY_PASSPHRASE,
 } from './credentials/index.ts';
 import { runConnectionTest } from './diagnostics/test-connection.ts';
-import { createPgEffects, type PgEffects, readPassword, SessionTable } from './pg/index.ts';
+import {
+  createPgEffects,
+  type PgEffects,
+  readKeyPassphrase,
+  readPassword,
+  SessionTable,
+} from './pg/index.ts';
 import {
   defaultPgFilesContext,
   type PgFilesContext,
@@ -72,12 +79,14 @@ const ConnectOptionsSchema = z
     password: z.string({ error: 'password must be text' }).optional(),
     sshPassword: z.string({ error: 'sshPassword must be text' }).optional(),
     sshPassphrase: z.string({ error: 'sshPassphrase must be text' }).optional(),
+    sslPassword: z.string({ error: 'sslPassword must be text' }).optional(),
   })
   .optional();
 const SshSecretsSchema = z
   .object({
     sshPassword: z.string({ error: 'sshPassword must be text' }).optional(),
     sshPassphrase: z.string({ error: 'sshPassphrase must be text' }).optional(),
+    sslPassword: z.string({ error: 'sslPassword must be text' }).optional(),
   })
   .optional();
 const FingerprintSchema = z
@@ -240,7 +249,7 @@ export async function createConnectionService(options: ConnectionServiceOptions)
   async function testConnection(input: unknown, opts?: ConnectOptions) {
     ensureOpen();
     const config = validate(input);
-    const { password, sshPassword, sshPassphrase } =
+    const { password, sshPassword, sshPassphrase, sslPassword } =
       parseWith(ConnectOptionsSchema, opts, 'test options') ?? {};
     const [source, secret, note] =
       password !== undefined
@@ -250,7 +259,10 @@ export async function createConnectionService(options: ConnectionServiceOptions)
       ...(sshPassword !== undefined && { sshPassword }),
       ...(sshPassphrase !== undefined && { sshPassphrase }),
     };
+    const keyPassphrase =
+      sslPassword ?? (await readKeyPassphrase(config, credentials as SecretStore));
     return runConnectionTest(config, secret, {
+      ...(keyPassphrase !== undefined && { keyPassphrase }),
       passwordSource: { source, ...(note && { note }) },
       ssh: { authFor: (c) => ssh.authFor(c, given), knownHosts: ssh.knownHosts },
     }) satisfies Promise<TestConnectionResult>;
@@ -264,9 +276,9 @@ export async function createConnectionService(options: ConnectionServiceOptions)
     ensureOpen();
     const config = validate(input);
     const secret = parseWith(z.string().optional(), password, 'password');
-    const { sshPassword, sshPassphrase } =
+    const { sshPassword, sshPassphrase, sslPassword } =
       parseWith(SshSecretsSchema, sshSecrets, 'SSH secrets') ?? {};
-    if ((sshPassword || sshPassphrase) && !('setSecret' in credentials)) {
+    if ((sshPassword || sshPassphrase || sslPassword) && !('setSecret' in credentials)) {
       throw new TuskError({
         kind: 'CredentialNotFound',
         message: 'This credential store cannot keep SSH secrets',
@@ -285,6 +297,7 @@ export async function createConnectionService(options: ConnectionServiceOptions)
     const secrets = credentials as SecretStore;
     if (sshPassword) await secrets.setSecret(config.id, SSH_PASSWORD, sshPassword);
     if (sshPassphrase) await secrets.setSecret(config.id, SSH_PASSPHRASE, sshPassphrase);
+    if (sslPassword) await secrets.setSecret(config.id, SSL_KEY_PASSPHRASE, sslPassword);
     await store.saveConnection(config);
     manager.send({ type: 'CONNECTION_ADD', config });
   }

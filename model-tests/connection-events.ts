@@ -39,7 +39,11 @@ const fault = (kind: TuskErrorData['kind'], code: string, message: string): Tusk
 
 /** Failures the tests can cause for real, by the effect that fails (see connection-world.ts). */
 export const FAULTS = {
-  missingPassword: fault('CredentialNotFound', 'ENOENT', 'the password is not in the keyring'),
+  missingPassword: fault(
+    'CredentialNotFound',
+    'PASSWORD_COMMAND_FAILED',
+    'the password command failed',
+  ),
   refused: fault('ConnectionFailed', 'ECONNREFUSED', 'nothing listens on the port'),
   wrongPassword: fault('AuthFailed', '28P01', 'password authentication failed'),
   terminated: fault('ConnectionLost', '57P01', 'terminating connection (administrator command)'),

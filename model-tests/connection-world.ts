@@ -18,7 +18,8 @@ import { type Fault, instrumented } from './instrument.ts';
 
 /*
  * The real world one path runs in: a connection service of its own (temporary data directory,
- * the real keyring under a service name of its own) whose one connection reaches the shared
+ * the real keyring under a service name of its own for the SSH password, the database password
+ * from a password command run for every attempt) whose one connection reaches the shared
  * server through a fault proxy, as a role and database of its own, so faults can be caused for
  * real and backends counted by the connection's unique application name.
  */
@@ -52,6 +53,10 @@ export async function openWorld(server: SharedServer, options: WorldOptions): Pr
   const role = uniqueName('model');
   const password = randomBytes(12).toString('base64url');
   await server.createRole(role, password);
+  // The password comes from a password command, run for every attempt as a token command is:
+  // it prints a variable of this process's environment (never a file, never an argument).
+  const passwordVar = `TUSK_MODEL_PASSWORD_${role}`;
+  process.env[passwordVar] = password;
   await server
     .admin()
     .query(`create database ${pg.escapeIdentifier(role)} owner ${pg.escapeIdentifier(role)}`);
@@ -70,7 +75,8 @@ export async function openWorld(server: SharedServer, options: WorldOptions): Pr
     database: role,
     username: role,
     sslMode: 'disable',
-    passwordInKeyring: true,
+    // printenv: a program that starts in a millisecond, so attempts keep their timing.
+    passwordCommand: { argv: ['printenv', passwordVar], timeoutSec: 10 },
     sshTunnel: {
       enabled: MODEL_CONFIG.sshTunnel!.enabled,
       host: sshProxy.host,
@@ -101,9 +107,12 @@ export async function openWorld(server: SharedServer, options: WorldOptions): Pr
   };
 
   const realise: Record<FaultKind, Fault> = {
+    // The command fails (printenv of an unset variable exits 1): asking again would fail the same.
     missingPassword: async () => {
-      await credentials.deleteAll(config.id);
-      return () => credentials.setPassword(config.id, password);
+      delete process.env[passwordVar];
+      return async () => {
+        process.env[passwordVar] = password;
+      };
     },
     refused: mode('refuse'),
     sshRefused: async () => {
@@ -152,7 +161,7 @@ export async function openWorld(server: SharedServer, options: WorldOptions): Pr
   });
   const statuses: ConnectionStatusEvent[] = [];
   const stopStatuses = service.onStatus((event) => statuses.push(event));
-  await service.saveConnection(config, password, { sshPassword: sshd.password });
+  await service.saveConnection(config, undefined, { sshPassword: sshd.password });
   const actor = service.manager.system.get(connectionActorId(config.id)) as ConnectionActorRef;
   const snapshots: ConnectionSnapshot[] = [actor.getSnapshot()];
   const subscription = actor.subscribe((snapshot) => snapshots.push(snapshot));
@@ -176,6 +185,7 @@ export async function openWorld(server: SharedServer, options: WorldOptions): Pr
       await proxy.close();
       await sshProxy.close();
       await credentials.deleteAll(config.id);
+      delete process.env[passwordVar];
       await rm(dataDir, { recursive: true, force: true });
       await server
         .admin()

@@ -239,6 +239,31 @@ try {
       await shoot(page, 'form-ssh-hosts');
       await page.keyboard.press('Escape');
 
+      // A hosted database as its console prints it: Cloud SQL's client certificates, pasted, and
+      // a token command for the password; then the certificate and authentication sections.
+      await page.getByRole('button', { name: 'New connection' }).click();
+      const hosted = page.getByRole('dialog', { name: 'New connection' });
+      await hosted
+        .getByLabel('Import connection string')
+        .fill(
+          'sslmode=verify-ca sslrootcert=/home/me/cloudsql/server-ca.pem ' +
+            'sslcert=/home/me/cloudsql/client-cert.pem sslkey=/home/me/cloudsql/client-key.pem ' +
+            'hostaddr=34.123.45.67 port=5432 user=orders_app dbname=orders ' +
+            'channel_binding=require require_auth=scram-sha-256',
+        );
+      await hosted.getByRole('button', { name: 'Import' }).click();
+      await hosted.getByLabel('Password from').selectOption('command');
+      await hosted
+        .getByLabel('Password command')
+        .fill('gcloud sql generate-login-token --impersonate-service-account=orders@example.iam');
+      await shoot(page, 'form-hosted-import');
+      await hosted.getByLabel('Client key passphrase').fill('not-a-real-passphrase');
+      await hosted.getByLabel('Send the certificate').scrollIntoViewIfNeeded();
+      await shoot(page, 'form-client-certificate');
+      await hosted.getByLabel('Startup options').scrollIntoViewIfNeeded();
+      await shoot(page, 'form-authentication');
+      await page.keyboard.press('Escape');
+
       // A real sshd the app has never seen: the details ask for its host key to be trusted.
       sshd = await startSshd({ permitOpen: [target.port] });
       await ipc.send('save_connection', {

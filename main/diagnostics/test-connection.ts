@@ -8,6 +8,7 @@ import type {
   TestStageName,
 } from '../../machines/diagnostics.types.ts';
 import { TuskError } from '../../machines/errors.ts';
+import type { AuthUsed } from '../pg/auth-guard.ts';
 import { toTuskError } from '../pg/errors.ts';
 import { atHost, hostOrder, targetPasses } from '../pg/hosts.ts';
 import { PgSession } from '../pg/session.ts';
@@ -91,6 +92,8 @@ interface TestOptions {
   signal?: AbortSignal;
   passwordSource?: PasswordOrigin;
   ssh?: SshTestSeam;
+  /** The client key's passphrase (libpq's sslpassword), from the keyring. */
+  keyPassphrase?: string;
 }
 
 /** The stages against one host (config.host), judged against one target_session_attrs pass. */
@@ -177,7 +180,10 @@ async function testOneHost(
       const through = tunnel;
       open = (s) => channelTo(through, config, s);
     } else {
-      const dns = await stage('dns', timeoutMs, (s) => resolveStage(config.host, s));
+      // libpq's hostaddr is dialled as it is; host stays the name TLS checks.
+      const dns = await stage('dns', timeoutMs, (s) =>
+        resolveStage(config.hostaddr ?? config.host, s),
+      );
       if (!dns.ok) return finish();
       const tcp = await stage('tcp', timeoutMs, (s) => tcpStage(dns.value, config.port, s));
       if (!tcp.ok) return finish();
@@ -188,12 +194,14 @@ async function testOneHost(
 
     const test = new PgSession(config.id, withOnePhysicalConnection(config), password, {
       stream: tunnel?.stream,
+      ...(opts.keyPassphrase !== undefined && { keyPassphrase: opts.keyPassphrase }),
     });
     session = test;
     const auth = await stage('auth', null, async (s) => {
       await test.open(s, target);
       const from = origin ? `; ${describeOrigin(origin)}` : '';
-      return [undefined, `as ${config.username} to database ${config.database}${from}`];
+      const how = describeAuthentication(test.authentication);
+      return [undefined, `as ${config.username} to database ${config.database}${from}${how}`];
     });
     if (!auth.ok) return finish();
     const server = await stage('server', null, async () => {
@@ -221,9 +229,23 @@ function describeOrigin({ source, note }: PasswordOrigin): string {
     keyring: 'password from the keyring',
     pgpass: `password from the password file${note ? ` ${note}` : ''}`,
     'one-off': 'password given for this test',
+    command: 'password printed by the password command',
     none: 'no password',
   }[source];
   return source !== 'pgpass' && note ? `${where} (${note})` : where;
+}
+
+/** Which method the server asked for, and whether channel binding was used. */
+function describeAuthentication(used: AuthUsed | undefined): string {
+  if (!used) return '';
+  const said = {
+    none: 'the server asked for no password (trust or certificate)',
+    password: 'the server asked for a cleartext password',
+    md5: 'the server asked for an MD5 password',
+    'scram-sha-256': 'SCRAM-SHA-256, without channel binding',
+    'scram-sha-256-plus': 'SCRAM-SHA-256-PLUS, with channel binding',
+  }[used];
+  return `; authentication: ${said}`;
 }
 
 /** A test needs one backend, not a pool's worth; everything else is the config as it is. */
@@ -293,7 +315,8 @@ async function tlsStage(
       `not used over a Unix socket (sslMode ${config.sslMode} is ignored, as in libpq)`,
     ];
   }
-  const { ssl } = await tlsPlan(config);
+  // The handshake alone: a client certificate (and its passphrase) is the auth stage's part.
+  const { ssl } = await tlsPlan({ ...config, sslCert: undefined, sslCertMode: 'disable' });
   if (ssl === false) return [undefined, 'TLS disabled (sslMode disable)'];
   const socket = await open(signal);
   let answer: 'S' | 'N';

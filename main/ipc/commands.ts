@@ -49,8 +49,11 @@ export const commandTable = {
   test_connection: async ({ service }, { config, ...secrets }) =>
     plain(await service.testConnection(config, secrets)),
   list_connections: ({ service }) => service.listConnections(),
-  save_connection: async ({ service }, { config, password, sshPassword, sshPassphrase }) => {
-    await service.saveConnection(config, password, { sshPassword, sshPassphrase });
+  save_connection: async (
+    { service },
+    { config, password, sshPassword, sshPassphrase, sslPassword },
+  ) => {
+    await service.saveConnection(config, password, { sshPassword, sshPassphrase, sslPassword });
     return null;
   },
   delete_connection: async ({ service }, { connectionId }) => {

@@ -17,6 +17,7 @@ import type { SocketFactory } from './cancel.ts';
 import { notConnected, toTuskError } from './errors.ts';
 import { openMatching } from './hosts.ts';
 import { type KeyPassphraseSource, readKeyPassphrase } from './key-passphrase.ts';
+import { runPasswordCommand } from './password-command.ts';
 import { type CloseReason, PgSession } from './session.ts';
 
 /** The one thing the effects need from the keyring. */
@@ -109,6 +110,10 @@ export async function readPassword(
   credentials: PasswordSource | undefined,
   passwordFile?: PasswordFileSource,
 ): Promise<[CredentialSource, string?, string?]> {
+  // A token command is run for every attempt: what it printed an hour ago has expired.
+  if (config.passwordCommand) {
+    return ['command', await runPasswordCommand(config.passwordCommand, config.name)];
+  }
   const missing = (why: string, cause?: unknown) =>
     new TuskError(
       { kind: 'CredentialNotFound', message: `No password for "${config.name}": ${why}` },
@@ -336,8 +341,11 @@ export function createPgEffects(options: PgEffectsOptions = {}) {
 
     probe: fromCallback<ConnectionEvent, ProbeInput>(({ input, sendBack }) => {
       const { connectionId, config, downSince, retryAt } = input;
-      // Through a tunnel the sockets are its channels, and it is closed while waiting.
-      if (retryAt === null || config.sshTunnel?.enabled) return undefined;
+      // Through a tunnel the sockets are its channels, and it is closed while waiting. A
+      // password command is not run for each probe try: the backoff timer's attempt runs it.
+      if (retryAt === null || config.sshTunnel?.enabled || config.passwordCommand) {
+        return undefined;
+      }
       let stopped = false;
       let timer: NodeJS.Timeout | undefined;
       // The first try goes at once: the attempt before it has just failed, and a server that

@@ -7,6 +7,7 @@ export {
   readPassword,
 } from './effects.ts';
 export { toTuskError } from './errors.ts';
+export { readKeyPassphrase } from './key-passphrase.ts';
 export { PinnedSession } from './pinned.ts';
 export { type QueryField, type QueryResultView, type RunQueryOptions, runQuery } from './query.ts';
 export { PgSession, PING_SQL } from './session.ts';

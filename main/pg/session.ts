@@ -8,6 +8,7 @@ import type {
   SessionSettings,
 } from '../../machines/connection.types.ts';
 import { TuskError } from '../../machines/errors.ts';
+import { type AuthUsed, authUsed } from './auth-guard.ts';
 import type { SocketFactory } from './cancel.ts';
 import { clientClass, clientConfig, type Piggyback, type TuskClient } from './client.ts';
 import { closeClients, destroyAll, type SessionResources } from './close.ts';
@@ -168,6 +169,15 @@ export class PgSession {
    * Settles once the control client's open, started behind `connected`, is done (open or not,
    * see `#openControl`); the keepalive ping waits for it. Resolved with poolMax 1.
    */
+  /** How the server authenticated this session's connections (the connection test says it). */
+  get authentication(): AuthUsed | undefined {
+    for (const client of this.#res.clients) {
+      const used = authUsed(client);
+      if (used) return used;
+    }
+    return undefined;
+  }
+
   get controlReady(): Promise<void> {
     return this.#controlReady;
   }

@@ -94,6 +94,7 @@ async function withLibpqOptions(
   if (config.sslMinProtocolVersion) out.minVersion = config.sslMinProtocolVersion;
   if (config.sslMaxProtocolVersion) out.maxVersion = config.sslMaxProtocolVersion;
   if (config.hostaddr && isIP(config.host) === 0) {
+    // sslsni=0 is honoured here, with hostaddr; for a host name pg always sends it as SNI.
     if (config.sslSni !== false) out.servername = config.host;
     if (config.sslMode === 'verify-full') {
       const check = tlsCheckServerIdentity;

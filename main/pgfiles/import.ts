@@ -13,7 +13,12 @@ export interface ImportSink {
   listGroups(): Promise<ConnectionGroup[]>;
   saveGroup(group: ConnectionGroup): Promise<void>;
   listConnections(): Promise<{ config: ConnectionConfig }[]>;
-  saveConnection(config: ConnectionConfig, password?: string): Promise<void>;
+  /** `sslPassword`: a client key's passphrase (libpq's sslpassword), for the keyring too. */
+  saveConnection(
+    config: ConnectionConfig,
+    password?: string,
+    secrets?: { sslPassword?: string },
+  ): Promise<void>;
 }
 
 /**
@@ -29,13 +34,17 @@ export type ImportResult = ImportedConnections;
 async function saveImported(
   sink: ImportSink,
   existing: ConnectionConfig[],
-  make: (id: string | undefined) => { config: ConnectionConfig; password?: string },
+  make: (id: string | undefined) => {
+    config: ConnectionConfig;
+    password?: string;
+    sslPassword?: string;
+  },
   name: string,
   groupId: string | undefined,
 ): Promise<ConnectionConfig> {
   const same = existing.find((c) => c.name === name && c.groupId === groupId);
-  const { config, password } = make(same?.id);
-  await sink.saveConnection(config, password);
+  const { config, password, sslPassword } = make(same?.id);
+  await sink.saveConnection(config, password, sslPassword === undefined ? {} : { sslPassword });
   return config;
 }
 
@@ -106,6 +115,7 @@ async function importService(
         ...(id && { id }),
       }),
       ...(parsed.password !== undefined && { password: parsed.password }),
+      ...(parsed.sslPassword !== undefined && { sslPassword: parsed.sslPassword }),
     }),
     service.name,
     group.id,
@@ -130,6 +140,7 @@ export async function importEnvironment(
     (id) => ({
       config: completeConfig(parsed, { name, env: context.env, ...(id && { id }) }),
       ...(parsed.password !== undefined && { password: parsed.password }),
+      ...(parsed.sslPassword !== undefined && { sslPassword: parsed.sslPassword }),
     }),
     name,
     undefined,

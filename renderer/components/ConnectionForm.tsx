@@ -1,6 +1,11 @@
 import { useMemo, useState } from 'react';
 import { environments, sslModes, sslNegotiations } from '../../machines/config.ts';
-import { parseConnectionString } from '../../machines/connection-string.ts';
+import { withoutOrmParameters } from '../../machines/connection-keywords.ts';
+import {
+  connectionStringPairs,
+  type ParsedConnectionString,
+  parseConnectionParameters,
+} from '../../machines/connection-string.ts';
 import type { TestConnectionResult } from '../../machines/diagnostics.types.ts';
 import { asErrorData } from '../lib/errors.ts';
 import {
@@ -20,6 +25,12 @@ import { ErrorBox } from './ErrorBox.tsx';
 import { FormField } from './FormField.tsx';
 import { HostsEditor } from './HostsEditor.tsx';
 import { Confirm, Modal } from './Modal.tsx';
+import {
+  AuthenticationFields,
+  ClientCertificateFields,
+  PasswordSourceFields,
+  TrustStoreFields,
+} from './SecurityFields.tsx';
 import { TestResult } from './TestResult.tsx';
 
 export const PALETTE = [
@@ -87,6 +98,7 @@ export function ConnectionForm({
     setTest(null);
   };
   const touch = (key: string) => setTouched((t) => (t.has(key) ? t : new Set(t).add(key)));
+  const fieldProps = { values, set, errorOf, touch };
 
   const text = (
     key: TextKey,
@@ -124,9 +136,14 @@ export function ConnectionForm({
   );
 
   const doImport = () => {
-    let parsed: ReturnType<typeof parseConnectionString>;
+    let parsed: ParsedConnectionString;
+    let dropped: string[] = [];
     try {
-      parsed = parseConnectionString(url);
+      // Parameters of an ORM or a driver (Prisma's pgbouncer=true, schema=...) mean nothing to
+      // libpq: the form drops them and says so, rather than refusing the whole string.
+      const kept = withoutOrmParameters(connectionStringPairs(url));
+      dropped = kept.dropped;
+      parsed = parseConnectionParameters(kept.pairs);
       if (parsed.service !== undefined) {
         throw new Error(
           `service=${parsed.service} names an entry of the service file, which the form cannot read: paste its parameters instead`,
@@ -143,7 +160,13 @@ export function ConnectionForm({
     const list = hosts
       ? ` ${hosts.length} hosts (${hosts.map((h) => `${h.host}:${h.port}`).join(', ')}), listed under Hosts;`
       : '';
-    setUrlMessage({ ok: true, text: `Imported:${list} check the fields below, then save.` });
+    const left = dropped.length
+      ? ` left out ${dropped.join(', ')} (an ORM's or driver's, not libpq's);`
+      : '';
+    setUrlMessage({
+      ok: true,
+      text: `Imported:${list}${left} check the fields below, then save.`,
+    });
     setUrl('');
   };
 
@@ -254,13 +277,10 @@ export function ConnectionForm({
             {text('port', 'Port', { inputMode: 'numeric' })}
             {text('database', 'Database')}
             {text('username', 'User')}
-            {text('password', 'Password', {
-              type: 'password',
-              wide: true,
-              hint: saved?.passwordInKeyring
-                ? 'Saved in the keyring: leave empty to keep it'
-                : 'Kept in the OS keyring, never in the settings file',
-            })}
+            <PasswordSourceFields
+              {...fieldProps}
+              savedInKeyring={saved?.passwordInKeyring ?? false}
+            />
           </div>
         </fieldset>
 
@@ -351,9 +371,11 @@ export function ConnectionForm({
                 </select>
               )}
             </FormField>
-            {text('sslCaCert', 'CA certificate path', { placeholder: '/path/to/root.crt' })}
+            <TrustStoreFields {...fieldProps} />
           </div>
         </fieldset>
+
+        <ClientCertificateFields {...fieldProps} />
 
         <fieldset className="form-section">
           <legend>Organise</legend>
@@ -409,6 +431,7 @@ export function ConnectionForm({
               inputMode: 'numeric',
               hint: '0: never reconnect by itself',
             })}
+            <AuthenticationFields {...fieldProps} />
           </div>
         </fieldset>
 
@@ -498,7 +521,7 @@ export function ConnectionForm({
 }
 
 const isSecret = (key: string): key is SecretKey =>
-  key === 'password' || key === 'sshPassword' || key === 'sshPassphrase';
+  key === 'password' || key === 'sshPassword' || key === 'sshPassphrase' || key === 'sslPassword';
 
 /**
  * The secrets as save_connection's and test_connection's own arguments (the keyring), never in
@@ -509,10 +532,14 @@ export function secretsOf(values: FormValues): {
   password?: string;
   sshPassword?: string;
   sshPassphrase?: string;
+  sslPassword?: string;
 } {
   const ssh = values.sshEnabled;
   return {
-    ...(values.password !== '' && { password: values.password }),
+    ...(values.password !== '' &&
+      values.passwordSource === 'keyring' && { password: values.password }),
+    ...(values.sslPassword !== '' &&
+      values.sslCert.trim() !== '' && { sslPassword: values.sslPassword }),
     ...(ssh &&
       values.sshAuth === 'password' &&
       values.sshPassword !== '' && { sshPassword: values.sshPassword }),

@@ -5,9 +5,12 @@ import {
   type Environment,
   type SslMode,
   type SslNegotiation,
+  SYSTEM_ROOTS,
   type TargetSessionAttrs,
 } from '../../machines/config.ts';
 import type { ParsedConnectionString } from '../../machines/connection-string.ts';
+import type { ChannelBinding } from '../../machines/libpq-auth.ts';
+import { joinCommand, splitCommand } from './command-words.ts';
 
 /**
  * The connection form as text fields, and the way back to a config: the same zod schema the
@@ -23,6 +26,24 @@ export interface FormValues {
   sslMode: SslMode;
   sslNegotiation: SslNegotiation;
   sslCaCert: string;
+  /** Where verify-ca / verify-full find their roots: a CA file, or the OS (sslrootcert=system). */
+  trustStore: 'file' | 'system';
+  /** The client certificate and key files (libpq's sslcert, sslkey), and when to send them. */
+  sslCert: string;
+  sslKey: string;
+  sslCertMode: 'disable' | 'allow' | 'require';
+  /** The key's passphrase (sslpassword): to the keyring. */
+  sslPassword: string;
+  channelBinding: ChannelBinding;
+  /** libpq's require_auth, as typed: `scram-sha-256`, `!password,!md5`, ... */
+  requireAuth: string;
+  /** The password from the keyring (or the password file), or printed by a command. */
+  passwordSource: 'keyring' | 'command';
+  /** The command's words, quoted as in a shell (but run without one). */
+  passwordCommand: string;
+  hostaddr: string;
+  /** Startup options other than read-only and the timeout (`endpoint=...`, `--cluster=...`). */
+  startupOptions: string;
   readonly: boolean;
   statementTimeoutMs: string;
   applicationName: string;
@@ -57,7 +78,7 @@ export interface HostRow {
 }
 
 /** The form's fields that never enter the config: they go to the keyring, as their own arguments. */
-export type SecretKey = 'password' | 'sshPassword' | 'sshPassphrase';
+export type SecretKey = 'password' | 'sshPassword' | 'sshPassphrase' | 'sslPassword';
 
 /** Form field → the config path its issues come back on. */
 export const fieldPaths: Record<Exclude<keyof FormValues, SecretKey | 'moreHosts'>, string> = {
@@ -69,6 +90,16 @@ export const fieldPaths: Record<Exclude<keyof FormValues, SecretKey | 'moreHosts
   sslMode: 'sslMode',
   sslNegotiation: 'sslNegotiation',
   sslCaCert: 'sslCaCert',
+  trustStore: 'sslCaCert',
+  sslCert: 'sslCert',
+  sslKey: 'sslKey',
+  sslCertMode: 'sslCertMode',
+  channelBinding: 'channelBinding',
+  requireAuth: 'requireAuth',
+  passwordSource: 'passwordCommand',
+  passwordCommand: 'passwordCommand.argv',
+  hostaddr: 'hostaddr',
+  startupOptions: 'options.startupOptions',
   readonly: 'options.readonly',
   statementTimeoutMs: 'options.statementTimeoutMs',
   applicationName: 'options.applicationName',
@@ -97,6 +128,13 @@ const words: Record<string, string> = {
   database: 'Database',
   username: 'User',
   sslCaCert: 'CA certificate',
+  sslCert: 'Client certificate',
+  sslKey: 'Client key',
+  sslCertMode: 'Send certificate',
+  channelBinding: 'Channel binding',
+  requireAuth: 'Accepted authentication',
+  passwordCommand: 'Password command',
+  hostaddr: 'Host address',
   sslMode: 'SSL mode',
   sslNegotiation: 'TLS negotiation',
   applicationName: 'Application name',
@@ -142,6 +180,17 @@ export function emptyValues(): FormValues {
     sslMode: 'prefer',
     sslNegotiation: 'postgres',
     sslCaCert: '',
+    trustStore: 'file',
+    sslCert: '',
+    sslKey: '',
+    sslCertMode: 'allow',
+    sslPassword: '',
+    channelBinding: 'prefer',
+    requireAuth: '',
+    passwordSource: 'keyring',
+    passwordCommand: '',
+    hostaddr: '',
+    startupOptions: '',
     readonly: false,
     statementTimeoutMs: '',
     applicationName: DEFAULTS.applicationName,
@@ -178,7 +227,18 @@ export function valuesOf(config: ConnectionConfig): FormValues {
     password: '',
     sslMode: config.sslMode,
     sslNegotiation: config.sslNegotiation,
-    sslCaCert: config.sslCaCert ?? '',
+    sslCaCert: config.sslCaCert === SYSTEM_ROOTS ? '' : (config.sslCaCert ?? ''),
+    trustStore: config.sslCaCert === SYSTEM_ROOTS ? 'system' : 'file',
+    sslCert: config.sslCert ?? '',
+    sslKey: config.sslKey ?? '',
+    sslCertMode: config.sslCertMode ?? 'allow',
+    sslPassword: '',
+    channelBinding: config.channelBinding ?? 'prefer',
+    requireAuth: config.requireAuth ?? '',
+    passwordSource: config.passwordCommand ? 'command' : 'keyring',
+    passwordCommand: config.passwordCommand ? joinCommand(config.passwordCommand.argv) : '',
+    hostaddr: config.hostaddr ?? '',
+    startupOptions: o.startupOptions ?? '',
     readonly: o.readonly,
     statementTimeoutMs: o.statementTimeoutMs === undefined ? '' : String(o.statementTimeoutMs),
     applicationName: o.applicationName,
@@ -218,6 +278,7 @@ export function configInput(
   base?: FormBase,
 ): Record<string, unknown> {
   const keepsSsh = values.sshEnabled || base?.sshTunnel !== undefined;
+  const byCommand = values.passwordSource === 'command';
   return {
     ...(base ?? {}),
     id,
@@ -226,10 +287,25 @@ export function configInput(
     port: num(values.port),
     database: values.database,
     username: values.username,
-    passwordInKeyring: values.password !== '' || (base?.passwordInKeyring ?? false),
+    passwordInKeyring: byCommand
+      ? false
+      : values.password !== '' || (base?.passwordInKeyring ?? false),
+    passwordCommand: byCommand
+      ? { ...base?.passwordCommand, argv: splitCommand(values.passwordCommand) }
+      : undefined,
     sslMode: values.sslMode,
     sslNegotiation: values.sslNegotiation,
-    sslCaCert: opt(values.sslCaCert),
+    sslCaCert: values.trustStore === 'system' ? SYSTEM_ROOTS : opt(values.sslCaCert),
+    sslCert: opt(values.sslCert),
+    sslKey: opt(values.sslKey),
+    sslCertMode: values.sslCertMode === 'allow' ? undefined : values.sslCertMode,
+    sslKeyPassphraseInKeyring:
+      opt(values.sslCert) && (values.sslPassword !== '' || base?.sslKeyPassphraseInKeyring === true)
+        ? true
+        : undefined,
+    channelBinding: values.channelBinding === 'prefer' ? undefined : values.channelBinding,
+    requireAuth: opt(values.requireAuth),
+    hostaddr: opt(values.hostaddr),
     // Built from Host and Port plus the rows: its first entry is Host and Port by construction.
     hosts:
       values.moreHosts.length > 0
@@ -259,6 +335,7 @@ export function configInput(
       maxReconnectAttempts: num(values.maxReconnectAttempts),
       targetSessionAttrs: values.targetSessionAttrs,
       loadBalanceHosts: values.loadBalanceHosts,
+      startupOptions: opt(values.startupOptions),
     },
     environment: values.environment || undefined,
     groupId: opt(values.groupId),
@@ -297,7 +374,26 @@ export function withImport(values: FormValues, parsed: ParsedConnectionString): 
   if (parsed.password !== undefined) next.password = parsed.password;
   if (config.sslMode !== undefined) next.sslMode = config.sslMode;
   if (config.sslNegotiation !== undefined) next.sslNegotiation = config.sslNegotiation;
-  if (config.sslCaCert !== undefined) next.sslCaCert = config.sslCaCert;
+  if (config.sslCaCert === SYSTEM_ROOTS) {
+    next.trustStore = 'system';
+    next.sslCaCert = '';
+  } else if (config.sslCaCert !== undefined) {
+    next.trustStore = 'file';
+    next.sslCaCert = config.sslCaCert;
+  }
+  if (config.sslCert !== undefined) next.sslCert = config.sslCert;
+  if (config.sslKey !== undefined) next.sslKey = config.sslKey;
+  if (config.sslCertMode !== undefined) next.sslCertMode = config.sslCertMode;
+  // Like the password, the key's passphrase goes to the keyring on Save, and nowhere else.
+  if (parsed.sslPassword !== undefined) next.sslPassword = parsed.sslPassword;
+  if (config.channelBinding !== undefined) next.channelBinding = config.channelBinding;
+  if (config.requireAuth !== undefined) next.requireAuth = config.requireAuth;
+  if (config.hostaddr !== undefined) {
+    next.hostaddr = config.hostaddr;
+    // libpq with hostaddr alone (Cloud SQL's psql line): the address is all there is to name.
+    if (config.host === undefined) next.host = config.hostaddr;
+  }
+  if (o.startupOptions !== undefined) next.startupOptions = o.startupOptions;
   if (o.applicationName !== undefined) next.applicationName = o.applicationName;
   if (o.connectTimeoutSec !== undefined) next.connectTimeoutSec = String(o.connectTimeoutSec);
   if (o.readonly !== undefined) next.readonly = o.readonly;
@@ -306,8 +402,9 @@ export function withImport(values: FormValues, parsed: ParsedConnectionString): 
   next.moreHosts = hostRows(config.hosts);
   if (o.targetSessionAttrs !== undefined) next.targetSessionAttrs = o.targetSessionAttrs;
   if (o.loadBalanceHosts !== undefined) next.loadBalanceHosts = o.loadBalanceHosts;
-  if (!next.name && config.host) {
-    next.name = config.database ? `${config.database} on ${config.host}` : config.host;
+  const named = config.host ?? config.hostaddr;
+  if (!next.name && named) {
+    next.name = config.database ? `${config.database} on ${named}` : named;
   }
   return next;
 }
@@ -326,8 +423,17 @@ export function withImportedExtras(
   base: FormBase | undefined,
   parsed: ParsedConnectionString,
 ): FormBase {
-  const { options } = parsed.config;
-  return { ...base, options: { ...base?.options, ...options } };
+  const { options, sslCrl, sslCrlDir, sslSni, sslMinProtocolVersion, sslMaxProtocolVersion } =
+    parsed.config;
+  const extras = { sslCrl, sslCrlDir, sslSni, sslMinProtocolVersion, sslMaxProtocolVersion };
+  const set = Object.fromEntries(Object.entries(extras).filter(([, v]) => v !== undefined));
+  const passfile = parsed.config.passfile;
+  return {
+    ...base,
+    ...set,
+    ...(passfile !== undefined && { passfile }),
+    options: { ...base?.options, ...options },
+  };
 }
 
 /** Choosing production turns its safety profile on; leaving it changes nothing back. */

@@ -40,8 +40,8 @@ export type PgServer = PgFacts &
   };
 
 export type StartOptions = {
-  /** `caFile`: the CA whose client certificates the server accepts (ssl_ca_file). */
-  ssl?: { certFile: string; keyFile: string; caFile?: string };
+  /** `clientCaFile`: the CA whose client certificates the server accepts (ssl_ca_file). */
+  ssl?: { certFile: string; keyFile: string; clientCaFile?: string };
   /** pg_hba.conf lines instead of the default (SCRAM over TCP from localhost). */
   hba?: string[];
   port?: number;
@@ -151,9 +151,9 @@ function hba(ssl: boolean): string {
 // with the server's group): the server gets copies it owns.
 async function installTls(base: string, dataDir: string, ssl: NonNullable<StartOptions['ssl']>) {
   const files = { ssl_cert_file: join(base, 'server.crt'), ssl_key_file: join(base, 'server.key') };
-  if (ssl.caFile) {
+  if (ssl.clientCaFile) {
     const ca = join(base, 'client-ca.crt');
-    await copyFile(ssl.caFile, ca);
+    await copyFile(ssl.clientCaFile, ca);
     Object.assign(files, { ssl_ca_file: ca });
     if (isRoot) {
       const { uid, gid } = await stat(dataDir);

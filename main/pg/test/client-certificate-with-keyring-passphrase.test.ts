@@ -13,7 +13,7 @@ const tls = await makeTlsFixtures();
 const passphrase = randomBytes(12).toString('base64url');
 const client = await makeClientCertificate(tls, 'cert_user', passphrase);
 const server = await startPostgres({
-  ssl: { certFile: tls.certFile, keyFile: tls.keyFile, caFile: tls.caFile },
+  ssl: { certFile: tls.certFile, keyFile: tls.keyFile, clientCaFile: tls.caFile },
   hba: [
     'hostssl all cert_user 127.0.0.1/32 cert',
     'host    all all       127.0.0.1/32 scram-sha-256',

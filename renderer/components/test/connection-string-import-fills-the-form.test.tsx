@@ -101,10 +101,10 @@ test('a single-host import after a multi-host one leaves no host list behind', a
 test('an unsupported parameter is the import field’s error, naming it, and changes nothing', () => {
   renderForm();
   const before = fieldValue('Host');
-  importString('postgres://db/sales?gssencmode=require');
+  importString('postgres://db/sales?requirepeer=postgres');
   const input = field('Import connection string');
   const message = document.getElementById(input.getAttribute('aria-describedby') ?? '');
-  expect(message?.textContent).toContain('unsupported parameter "gssencmode"');
+  expect(message?.textContent).toContain('unsupported parameter "requirepeer"');
   expect(input.getAttribute('aria-invalid')).toBe('true');
   expect(fieldValue('Host')).toBe(before);
 });
