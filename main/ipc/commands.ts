@@ -87,16 +87,8 @@ export const commandTable = {
     return null;
   },
   get_views: async ({ views }) => views.full(),
-  get_history: async ({ views }, { connectionId, since }) =>
-    views
-      .full()
-      .views.find((v) => v.id === connectionId)
-      ?.transitions.filter((t) => since === undefined || t.at >= since) ?? [],
-  list_history: async ({ views }, { since }) =>
-    views.full().views.map((v) => ({
-      connectionId: v.id,
-      records: v.transitions.filter((t) => t.at >= since),
-    })),
+  get_history: ({ service }, { connectionId, since }) => service.getHistory(connectionId, since),
+  list_history: ({ service }, { since }) => service.listHistory(since),
   parse_connection_string: async ({ service }, { text }) => service.parseConnectionString(text),
   export_connection_url: async ({ service }, { connectionId }) =>
     service.exportConnectionUrl(connectionId),

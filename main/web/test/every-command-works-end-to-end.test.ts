@@ -118,7 +118,9 @@ it('every command of the table, over the WebSocket, against the real server', as
   expect(view.transitions.some((t) => t.event === 'RETRY')).toBe(true);
   // The same transitions by the history commands, oldest first, `since` bounding them.
   const history = (await call('get_history', { connectionId: config.id })) as { at: number }[];
-  expect(history.map((t) => t.at)).toEqual(view.transitions.map((t) => t.at));
+  expect(history.slice(0, view.transitions.length).map((t) => t.at)).toEqual(
+    view.transitions.map((t) => t.at),
+  );
   const since = history.at(-1)!.at;
   expect(await call('get_history', { connectionId: config.id, since })).toEqual(
     history.filter((t) => t.at >= since),
