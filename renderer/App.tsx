@@ -7,6 +7,7 @@ import { Sidebar } from './components/Sidebar.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
 import { statusText } from './lib/format.ts';
 import { useServices, useViewsReady } from './store/app-context.tsx';
+import { useOpenRequest } from './store/time-travel.ts';
 
 type Editing = { mode: 'new' } | { mode: 'edit'; id: string } | null;
 type Screen = 'details' | 'actors';
@@ -50,6 +51,14 @@ export function App() {
     const first = ids.find((id) => byId.get(id)?.demo) ?? ids[0];
     if (first) setSelectedId(first);
   }, [ready, selectedId, services]);
+
+  // A chart opened from elsewhere (a timeline, the actor diagram) selects its connection.
+  const openRequest = useOpenRequest();
+  useEffect(() => {
+    if (!openRequest) return;
+    setSelectedId(openRequest.connectionId);
+    setScreen('details');
+  }, [openRequest]);
 
   const select = (id: string) => {
     setSelectedId(id);

@@ -1,8 +1,9 @@
-import { lazy, Suspense, useCallback, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import type { UserEvent } from '../chart/model.ts';
 import { asErrorData } from '../lib/errors.ts';
 import { leafPath } from '../lib/state-paths.ts';
 import { useServices, useView } from '../store/app-context.tsx';
+import { useOpenRequest } from '../store/time-travel.ts';
 import { ColorTag } from './ColorTag.tsx';
 import { ConnectionActions, openTransactions } from './ConnectionActions.tsx';
 import { DemoFaults } from './DemoFaults.tsx';
@@ -33,6 +34,10 @@ export function Details({
   const { transport, announcer } = useServices();
   const [tab, setTab] = useState<Tab>('chart');
   const [confirmDisconnect, setConfirmDisconnect] = useState(false);
+  const openRequest = useOpenRequest();
+  useEffect(() => {
+    if (openRequest?.connectionId === id) setTab('chart');
+  }, [openRequest, id]);
 
   // Stable across view updates (the chart memoises on it); it reads the latest view.
   const viewRef = useRef(view);
