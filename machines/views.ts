@@ -21,6 +21,12 @@ export interface TransitionRecord {
   error?: { kind: TuskErrorKind; code?: string };
   /** The host:port the connection reached, on entry to `connected`. */
   host?: string;
+  /**
+   * Which actor took it: the connection (when absent) or its SSH tunnel child, whose `from`/`to`
+   * are tunnel states. Only the durable history (`get_history`) holds tunnel records; a view's
+   * `transitions` are the connection's alone.
+   */
+  machine?: 'connection' | 'tunnel';
 }
 
 /** PostgreSQL's transaction status from ReadyForQuery, in words. */

@@ -1,16 +1,17 @@
 import { useEffect, useState } from 'react';
 import type { ConnectionStatus } from '../machines/config.ts';
-import { ActorSystem } from './components/ActorSystem.tsx';
+import { ActorsScreen } from './actors/ActorsScreen.tsx';
 import { ConnectionForm } from './components/ConnectionForm.tsx';
 import { Details } from './components/Details.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
+import { Timeline } from './components/Timeline.tsx';
 import { statusText } from './lib/format.ts';
 import { useServices, useViewsReady } from './store/app-context.tsx';
 import { useOpenRequest } from './store/time-travel.ts';
 
 type Editing = { mode: 'new' } | { mode: 'edit'; id: string } | null;
-type Screen = 'details' | 'actors';
+type Screen = 'details' | 'timeline' | 'actors';
 
 const tone = (status: ConnectionStatus) =>
   status === 'connected'
@@ -85,6 +86,14 @@ export function App() {
           <button
             type="button"
             role="tab"
+            aria-selected={screen === 'timeline'}
+            onClick={() => setScreen('timeline')}
+          >
+            Timeline
+          </button>
+          <button
+            type="button"
+            role="tab"
             aria-selected={screen === 'actors'}
             onClick={() => setScreen('actors')}
           >
@@ -96,8 +105,10 @@ export function App() {
       <main className="main">
         {!ready ? (
           <p className="empty">Loading connections…</p>
+        ) : screen === 'timeline' ? (
+          <Timeline />
         ) : screen === 'actors' ? (
-          <ActorSystem onSelect={select} />
+          <ActorsScreen onSelect={select} />
         ) : selectedId ? (
           <Details
             key={selectedId}

@@ -10,8 +10,10 @@ afterEach(() => cleanup());
  */
 const VIEWPORT = { width: 280, height: 600 };
 const original = HTMLElement.prototype.getBoundingClientRect;
+const SCROLLERS = ['sidebar-list', 'actors-list', 'timeline-list'];
+const scroller = (el: HTMLElement) => SCROLLERS.some((c) => el.classList.contains(c));
 HTMLElement.prototype.getBoundingClientRect = function (this: HTMLElement) {
-  if (this.classList.contains('sidebar-list') || this.classList.contains('actors-list')) {
+  if (scroller(this)) {
     return {
       x: 0,
       y: 0,
@@ -29,9 +31,7 @@ for (const prop of ['offsetHeight', 'clientHeight'] as const) {
   Object.defineProperty(HTMLElement.prototype, prop, {
     configurable: true,
     get(this: HTMLElement) {
-      return this.classList.contains('sidebar-list') || this.classList.contains('actors-list')
-        ? VIEWPORT.height
-        : 0;
+      return scroller(this) ? VIEWPORT.height : 0;
     },
   });
 }
