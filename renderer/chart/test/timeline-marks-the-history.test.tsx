@@ -1,5 +1,6 @@
 import { render, screen, within } from '@testing-library/react';
 import { expect, test } from 'vitest';
+import type { TransitionRecord } from '../../../machines/views.ts';
 import { Timeline } from '../Timeline.tsx';
 import { HISTORY } from './fixtures.ts';
 
@@ -25,7 +26,7 @@ test('one mark per recorded transition, coloured by the status it led to, errors
 });
 
 test('a tunnel transition goes in a lane of its own', () => {
-  const tunnel = {
+  const tunnel: TransitionRecord = {
     at: 900,
     from: 'connecting',
     to: 'open',
