@@ -177,13 +177,16 @@ export function StateChart({
     [ready, moment, view.config.name],
   );
   const stem = fileStem(view.config.name);
-  const pick = (i: number | null) => {
-    if (i === null) return travelTo(null);
-    const t = list[i]!.at;
-    let n = 0;
-    for (let j = i - 1; j >= 0 && list[j]!.at === t; j--) n++;
-    travelTo(t, n);
-  };
+  const pick = useCallback(
+    (i: number | null) => {
+      if (i === null) return travelTo(null);
+      const t = list[i]!.at;
+      let n = 0;
+      for (let j = i - 1; j >= 0 && list[j]!.at === t; j--) n++;
+      travelTo(t, n);
+    },
+    [list, travelTo],
+  );
 
   return (
     <div className="chart">

@@ -21,7 +21,7 @@ test('one mark per recorded transition, coloured by the status it led to, errors
   const failed = marks.filter((m) => m.classList.contains('failed'));
   expect(failed.map((m) => m.dataset.index)).toEqual(['5', '6']);
   expect(failed.every((m) => m.textContent === '!')).toBe(true);
-  expect(marks[6]!.getAttribute('aria-label')).toContain('ConnectionFailed 57P03');
+  expect(marks[6]!.getAttribute('aria-label')).toContain('ConnectionFailed · SQLSTATE 57P03');
   expect(screen.getByRole('button', { name: 'Live' }).getAttribute('aria-pressed')).toBe('true');
 });
 
