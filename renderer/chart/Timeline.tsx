@@ -73,7 +73,7 @@ export function Timeline({
         </div>
         <button
           type="button"
-          className={`small${selected === null ? ' primary' : ''}`}
+          className={`small timeline-live${selected === null ? ' primary' : ''}`}
           aria-pressed={selected === null}
           onClick={() => onPick(null)}
         >

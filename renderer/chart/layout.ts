@@ -65,12 +65,12 @@ const ROOT_OPTIONS = {
   'elk.spacing.edgeEdge': '6',
   'elk.spacing.edgeLabel': '3',
   'elk.spacing.labelNode': '4',
-  'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
+  'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
   'elk.layered.crossingMinimization.strategy': 'LAYER_SWEEP',
   'elk.edgeLabels.placement': 'CENTER',
   // The machine's own order: `disconnected` (the initial state) on top, `error` at the bottom.
   'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
-  'elk.layered.cycleBreaking.strategy': 'MODEL_ORDER',
+  'elk.layered.cycleBreaking.strategy': 'DEPTH_FIRST',
 };
 
 interface Group {
@@ -133,6 +133,18 @@ const isRow = (node: ChartNode, kids: ChartNode[]) =>
   node.compound && !node.parallel && kids.length >= 2 && kids.every((k) => !k.compound);
 
 /**
+ * A compound state with compound children too (`reconnecting`: closing, waiting, failed and
+ * `attempting`) puts its simple states in a row of their own, unnamed, beside the compound
+ * ones: two layers instead of four.
+ */
+const ROW = '#row';
+const hasRow = (node: ChartNode, kids: ChartNode[]) =>
+  node.compound &&
+  !node.parallel &&
+  kids.some((k) => k.compound) &&
+  kids.filter((k) => !k.compound).length >= 2;
+
+/**
  * Lays a chart out: rows by hand (rows.ts), the rest by ELK's layered algorithm with compound
  * states as nested graphs. Deterministic: the same chart gives the same layout.
  */
@@ -147,23 +159,27 @@ export async function layoutChart(
     kids.set(node.parent, list);
   }
   const rowOf = new Map<string, string>(); // step → its row
+  const rowSteps = new Map<string, { node: ChartNode; steps: ChartNode[]; named: boolean }>();
   for (const node of chart.nodes) {
     const children = kids.get(node.path) ?? [];
-    if (isRow(node, children)) for (const c of children) rowOf.set(c.path, node.path);
+    if (isRow(node, children)) rowSteps.set(node.path, { node, steps: children, named: true });
+    else if (hasRow(node, children)) {
+      const steps = children.filter((k) => !k.compound);
+      rowSteps.set(node.path + ROW, { node, steps, named: false });
+    }
   }
+  for (const [rowPath, { steps }] of rowSteps) for (const c of steps) rowOf.set(c.path, rowPath);
   const inside = (g: Group) => {
     const row = rowOf.get(g.sources[0]!);
     return g.sources.length === 1 && row !== undefined && row === rowOf.get(g.target);
   };
   const groups = bundle(byPair(chart), inside);
   const rows = new Map<string, RowLayout>();
-  for (const node of chart.nodes) {
-    const children = kids.get(node.path) ?? [];
-    if (!isRow(node, children)) continue;
+  for (const [rowPath, { node, steps, named }] of rowSteps) {
     const mine = groups
-      .filter((g) => inside(g) && rowOf.get(g.target) === node.path)
+      .filter((g) => inside(g) && rowOf.get(g.target) === rowPath)
       .map((g) => ({ ...g, source: g.sources[0]! }));
-    rows.set(node.path, placeRow(node, children, mine));
+    rows.set(rowPath, placeRow(named ? node : null, steps, mine));
   }
 
   // Ports: a step's outside transitions leave from under it and arrive over it.
@@ -218,18 +234,19 @@ export async function layoutChart(
     });
   }
 
+  const rowBox = (rowPath: string): ElkNode => {
+    const row = rows.get(rowPath)!;
+    return {
+      id: rowPath,
+      width: row.width,
+      height: row.height,
+      ports: ports.get(rowPath) ?? [],
+      layoutOptions: { 'elk.portConstraints': 'FIXED_POS' },
+    };
+  };
   const build = (path: string | null): ElkNode[] =>
     (kids.get(path) ?? []).map((node): ElkNode => {
-      const row = rows.get(node.path);
-      if (row) {
-        return {
-          id: node.path,
-          width: row.width,
-          height: row.height,
-          ports: ports.get(node.path) ?? [],
-          layoutOptions: { 'elk.portConstraints': 'FIXED_POS' },
-        };
-      }
+      if (rows.has(node.path)) return rowBox(node.path);
       if (node.compound) {
         return {
           id: node.path,
@@ -238,7 +255,9 @@ export async function layoutChart(
             'elk.nodeSize.constraints': 'MINIMUM_SIZE',
             'elk.nodeSize.minimum': `(${nameWidth(node.key) + 40},60)`,
           },
-          children: build(node.path),
+          children: rows.has(node.path + ROW)
+            ? [...build(node.path).filter((c) => !rowOf.has(c.id)), rowBox(node.path + ROW)]
+            : build(node.path),
         };
       }
       return { id: node.path, width: nameWidth(node.key), height: LEAF_HEIGHT };
@@ -261,8 +280,18 @@ export async function layoutChart(
   };
   const visit = (list: ElkNode[] | undefined, origin: Point) => {
     for (const n of list ?? []) {
-      const abs = place(n.id, n.x ?? 0, n.y ?? 0, n.width ?? 0, n.height ?? 0, origin);
       const row = rows.get(n.id);
+      if (n.id.endsWith(ROW) && row) {
+        // Not a state: its steps belong to the compound around it, placed relative to that.
+        const x = n.x ?? 0;
+        const y = n.y ?? 0;
+        absolute.set(n.id, { x: origin.x + x, y: origin.y + y });
+        for (const [step, at] of row.steps) {
+          place(step, x + at.x, y + at.y, at.width, at.height, origin);
+        }
+        continue;
+      }
+      const abs = place(n.id, n.x ?? 0, n.y ?? 0, n.width ?? 0, n.height ?? 0, origin);
       if (row) {
         for (const [step, at] of row.steps) place(step, at.x, at.y, at.width, at.height, abs);
       }

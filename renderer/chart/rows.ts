@@ -28,7 +28,8 @@ const PAD = 12;
 const HEADER = 24;
 
 export function placeRow(
-  node: ChartNode,
+  /** The row's own state, named over it; null for the unnamed row of a compound's simple states. */
+  node: ChartNode | null,
   steps: ChartNode[],
   inner: { id: string; source: string; target: string; lines: string[] }[],
 ): RowLayout {
@@ -43,7 +44,8 @@ export function placeRow(
     );
   const over = Math.max(0, ...next.map((g) => labelHeight(g.lines)));
   // The labels over the arrows must clear the row's own name.
-  const top = Math.max(32, HEADER + over - LEAF_HEIGHT / 2 + 6);
+  const header = node ? HEADER : 0;
+  const top = Math.max(node ? 32 : 4, header + over - LEAF_HEIGHT / 2 + 6);
   const mid = top + LEAF_HEIGHT / 2;
 
   const boxes = new Map<string, Box>();
@@ -71,7 +73,7 @@ export function placeRow(
     boxes.set(step.path, { x, y: top, width, height: LEAF_HEIGHT });
     x += width;
   });
-  let width = Math.max(x + PAD, nameWidth(node.key) + 2 * PAD + 20);
+  let width = Math.max(x + PAD, node ? nameWidth(node.key) + 2 * PAD + 20 : 0);
 
   let y = top + LEAF_HEIGHT + 8;
   for (const g of arcs) {
@@ -97,5 +99,11 @@ export function placeRow(
     width = Math.max(width, (sx + tx) / 2 + w / 2 + PAD);
     y += h + 6;
   }
-  return { headerEnd: 10 + nameWidth(node.key), width, height: y + 4, steps: boxes, edges };
+  return {
+    headerEnd: node ? 10 + nameWidth(node.key) : 0,
+    width,
+    height: y + 4,
+    steps: boxes,
+    edges,
+  };
 }
