@@ -157,7 +157,10 @@ try {
       await page.evaluate(`document.querySelector('.chart').scrollIntoView({ block: 'end' })`);
       await page.waitForTimeout(600);
       await shoot(page, 'connected-chart');
-      await page.locator('.mark[aria-label*="connected.pinging to reconnecting"]').last().click();
+      await page
+        .locator('.travel-mark[aria-label*="connected.pinging to reconnecting"]')
+        .last()
+        .click();
       await page.waitForTimeout(600);
       await shoot(page, 'chart-time-travel');
       await page.getByRole('button', { name: 'Live', exact: true }).click();

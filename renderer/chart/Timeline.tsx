@@ -54,16 +54,16 @@ export function Timeline({
   const record = selected === null ? undefined : records[selected];
   const previous = selected === null ? undefined : records[selected - 1];
   return (
-    <div className="timeline">
-      <div className="timeline-bar">
+    <div className="travel">
+      <div className="travel-bar">
         <div
-          className={`timeline-marks${tunnel ? ' two-lanes' : ''}`}
+          className={`travel-marks${tunnel ? ' two-lanes' : ''}`}
           role="listbox"
           aria-label="Recorded transitions, oldest first"
           aria-activedescendant={selected === null ? undefined : `mark-${selected}`}
           tabIndex={0}
           onKeyDown={onKey}
-          data-testid="timeline"
+          data-testid="chart-timeline"
         >
           {records.map((r, i) => (
             // Records have no id, and their order never changes: the index is theirs.
@@ -73,14 +73,14 @@ export function Timeline({
         </div>
         <button
           type="button"
-          className={`small timeline-live${selected === null ? ' primary' : ''}`}
+          className={`small travel-live${selected === null ? ' primary' : ''}`}
           aria-pressed={selected === null}
           onClick={() => onPick(null)}
         >
           Live
         </button>
       </div>
-      <p className="timeline-detail" aria-live="polite" data-testid="timeline-detail">
+      <p className="travel-detail" aria-live="polite" data-testid="chart-timeline-detail">
         {record ? (
           <>
             <span className="mono">{formatClock(record.at)}</span>
@@ -90,7 +90,7 @@ export function Timeline({
             </span>
             <span className="muted">on</span> <code>{eventText(record.event)}</code>
             {record.error && (
-              <span className="timeline-error">
+              <span className="travel-error">
                 {record.error.kind}
                 {record.error.code && <> · SQLSTATE {record.error.code}</>}
               </span>
@@ -143,7 +143,7 @@ const Mark = memo(function Mark({
       aria-label={`${formatClock(r.at)} ${r.from} to ${r.to}, ${eventText(r.event)}${error ? `, error ${error}` : ''}`}
       title={`${formatClock(r.at)}  ${r.from} → ${r.to}\n${eventText(r.event)}${error ? `\n${error}` : ''}`}
       className={[
-        'mark',
+        'travel-mark',
         `status-${statusOf(r)}`,
         isTunnelRecord(r) ? 'lane-tunnel' : 'lane-connection',
         r.error && 'failed',

@@ -93,10 +93,12 @@ test('no edge crosses a state name', () => {
 });
 
 test.each([
-  ['1280 x 800', { width: 922, height: 550 }],
-  ['1920 x 1080', { width: 1220, height: 830 }],
-])('fitted at %s, the whole machine is inside the panel', (_, pane) => {
+  ['1280 x 800', { width: 922, height: 585 }, 0.42],
+  ['1920 x 1080', { width: 1220, height: 865 }, 0.6],
+])('fitted at %s, the whole machine is inside the panel', (_, pane, least) => {
   const zoom = Math.min((pane.width - 24) / layout.width, (pane.height - 24) / layout.height);
+  // How far the whole machine must shrink to fit: ELK alone needed 0.22 at 1280 x 800.
+  expect(zoom).toBeGreaterThanOrEqual(least);
   expect(layout.width * zoom).toBeLessThanOrEqual(pane.width);
   expect(layout.height * zoom).toBeLessThanOrEqual(pane.height);
   // Every state lands inside the panel once fitted.

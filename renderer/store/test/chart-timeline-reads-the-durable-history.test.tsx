@@ -42,7 +42,12 @@ test('the chart travels through get_history (the tunnel too), then asks only for
         }),
     },
   );
-  const strip = await screen.findByRole('listbox', { name: /Recorded transitions/ });
+  // The chart's chunk (React Flow, ELK) loads lazily: seconds on a busy machine.
+  const strip = await screen.findByRole(
+    'listbox',
+    { name: /Recorded transitions/ },
+    { timeout: 20_000 },
+  );
   await waitFor(() => expect(within(strip).getAllByRole('option')).toHaveLength(3));
   expect(within(strip).getAllByRole('option')[1]!.classList.contains('lane-tunnel')).toBe(true);
 
