@@ -171,7 +171,15 @@ export function edgesTaken(chart: Chart, record: TransitionRecord | undefined): 
     const next =
       chart.edges.find(
         (e) => e.eventType === '' && !e.spawn && e.source === at && within(record.to, e.target),
-      ) ?? chart.edges.find((e) => e.eventType === '' && !e.spawn && e.source === at);
+      ) ??
+      chart.edges.find((e) => e.eventType === '' && !e.spawn && e.source === at) ??
+      // A final step finishes its compound state, whose `onDone` carries on.
+      chart.edges.find(
+        (e) =>
+          e.eventType.startsWith('xstate.done.state.') &&
+          within(at, e.source) &&
+          within(record.to, e.target),
+      );
     if (!next) break;
     taken.add(next.id);
     at = next.target;
