@@ -96,7 +96,7 @@ async function waitPainted(
 
 export default defineBenchmark({
   name: 'ui-render',
-  title: '6. The UI with 1,000 saved connections',
+  title: '7. The UI with 1,000 saved connections',
   async run({ quick }) {
     const loads = quick ? 4 : 12;
     const cycles = quick ? 8 : 25;
