@@ -57,15 +57,18 @@ const ROOT_OPTIONS = {
   'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
   'elk.direction': 'DOWN',
   'elk.edgeRouting': 'ORTHOGONAL',
-  'elk.layered.spacing.nodeNodeBetweenLayers': '24',
-  'elk.layered.spacing.edgeNodeBetweenLayers': '10',
-  'elk.layered.spacing.edgeEdgeBetweenLayers': '6',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '12',
+  'elk.layered.spacing.edgeNodeBetweenLayers': '5',
+  'elk.layered.spacing.edgeEdgeBetweenLayers': '4',
   'elk.spacing.nodeNode': '20',
   'elk.spacing.edgeNode': '10',
   'elk.spacing.edgeEdge': '6',
-  'elk.spacing.edgeLabel': '3',
+  'elk.spacing.edgeLabel': '2',
   'elk.spacing.labelNode': '4',
   'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
+  // Tight between layers, then compacted: the chart is fitted whole, and its height decides
+  // the zoom in a landscape panel.
+  'elk.layered.compaction.postCompaction.strategy': 'EDGE_LENGTH',
   'elk.layered.crossingMinimization.strategy': 'LAYER_SWEEP',
   'elk.edgeLabels.placement': 'CENTER',
   // The machine's own order: `disconnected` (the initial state) on top, `error` at the bottom.
