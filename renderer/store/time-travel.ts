@@ -16,31 +16,61 @@ export interface OpenRequest {
   seq: number;
 }
 
+/** A moment: a record's time, and which of the records with that very time (0 = the first). */
+interface Moment {
+  at: number;
+  nth: number;
+}
+
 interface TimeTravelState {
-  at: ReadonlyMap<string, number | null>;
+  at: ReadonlyMap<string, Moment>;
   /** The last request to show a connection's chart; App selects it, Details shows the chart tab. */
   open: OpenRequest | null;
 }
 
 const store = createValueStore<TimeTravelState>({ at: new Map(), open: null });
 
-function setAt(connectionId: string, at: number | null) {
+function setAt(connectionId: string, at: number | null, nth = 0) {
   const current = store.getSnapshot();
-  if ((current.at.get(connectionId) ?? null) === at) return;
+  const was = current.at.get(connectionId);
+  if (at === null ? !was : was?.at === at && was.nth === nth) return;
   const next = new Map(current.at);
   if (at === null) next.delete(connectionId);
-  else next.set(connectionId, at);
+  else next.set(connectionId, { at, nth });
   store.set({ ...current, at: next });
 }
 
-/** The moment a connection's chart shows, and the way to move it; `null` is "Live". */
+/**
+ * The moment a connection's chart shows, and the way to move it; `null` is "Live". Records a
+ * millisecond apart share a time, so `nth` says which of them (the chart's own marks pass it).
+ */
 export function useTimeTravel(connectionId: string): {
   at: number | null;
-  travelTo(at: number | null): void;
+  nth: number;
+  travelTo(at: number | null, nth?: number): void;
 } {
-  const at = useSelector(store, (s: TimeTravelState) => s.at.get(connectionId) ?? null);
-  const travelTo = useCallback((next: number | null) => setAt(connectionId, next), [connectionId]);
-  return { at, travelTo };
+  const moment = useSelector(store, (s: TimeTravelState) => s.at.get(connectionId));
+  const travelTo = useCallback(
+    (next: number | null, nth?: number) => setAt(connectionId, next, nth),
+    [connectionId],
+  );
+  return { at: moment?.at ?? null, nth: moment?.nth ?? 0, travelTo };
+}
+
+/**
+ * The record a moment shows: the `nth` of those taken at `at`, else the last one before it
+ * (a time from a timeline falls between records). -1 when there is none that early.
+ */
+export function recordIndexAt(records: readonly { at: number }[], at: number, nth = 0): number {
+  let last = -1;
+  let seen = 0;
+  for (let i = 0; i < records.length; i++) {
+    const t = records[i]!.at;
+    if (t > at) break;
+    if (t === at && seen++ === nth) return i;
+    last = i;
+  }
+  return last;
 }
 
 /**
