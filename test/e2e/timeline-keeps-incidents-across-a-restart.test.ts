@@ -105,6 +105,33 @@ test('terminate, then blackhole, then a restart: the timeline shows both drops',
   await drops.nth(1).click();
   await page.getByRole('tab', { name: 'State chart', selected: true }).waitFor();
   expect(await page.getByRole('heading', { name: DEMO }).count()).toBe(1);
+
+  // The chart shows that moment: the blackhole's failed ping, the transition it took.
+  const detail = page.getByTestId('timeline-detail');
+  await until(
+    'the chart at the blackhole',
+    () => detail.textContent(),
+    (text) => /connected\.pinging\s*→\s*reconnecting/.test(text ?? ''),
+  );
+  expect(await detail.textContent()).toContain('ConnectionLost');
+  expect(await page.getByTestId('chart-state').textContent()).toMatch(/^reconnecting/);
+  // The chart's own timeline, read back from the history after the restart, has both.
+  const marks = page.getByTestId('timeline').getByRole('option');
+  const labels = await marks.evaluateAll((ms) => ms.map((m) => m.getAttribute('aria-label') ?? ''));
+  const incidents = labels.flatMap((l, i) =>
+    / connected\.\S+ to reconnecting/.test(l) ? [i] : [],
+  );
+  expect(incidents).toHaveLength(2);
+  expect(labels[incidents[1]!]).toMatch(/ connected\.pinging to reconnecting/);
+  // The first one, picked in the chart's timeline: the terminate's lost connection.
+  const blackhole = await detail.textContent();
+  await marks.nth(incidents[0]!).click();
+  await until(
+    'the chart at the terminate',
+    () => detail.textContent(),
+    (text) => text !== blackhole && /connected\.\S+\s*→\s*reconnecting/.test(text ?? ''),
+  );
+  await page.getByRole('button', { name: 'Live' }).click();
 });
 
 test('the actor diagram shows the demo actor in its state, live', async () => {
