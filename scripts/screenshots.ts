@@ -235,6 +235,8 @@ try {
       await page.setViewportSize({ width: 1280, height: 800 });
       await page.getByRole('tab', { name: 'Timeline' }).click();
       await page.locator('.lanes-lane', { hasText: DEMO }).waitFor();
+      // The demo's incidents took seconds: the closest window shows them.
+      await page.getByRole('tab', { name: 'Last 10 minutes' }).click();
       await page.waitForTimeout(300);
       await shoot(page, 'timeline');
       await page.getByRole('tab', { name: 'Actor system' }).click();

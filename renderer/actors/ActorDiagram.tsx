@@ -33,10 +33,10 @@ const ManagerNode = memo(function ManagerNode() {
   return (
     <div className="actor-node actor-node-manager" data-actor="manager">
       <span className="actor-kind">manager</span>
-      <span className="actor-node-title">manager</span>
-      <span className="muted">
+      <span className="actor-node-title">
         {count} connection actor{count === 1 ? '' : 's'}
       </span>
+      <span className="muted">spawns, routes, reports</span>
       <Ports />
     </div>
   );

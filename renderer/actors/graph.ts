@@ -27,8 +27,8 @@ export interface ActorGraph {
 export const DIAGRAM_LIMIT = 60;
 
 const SIZE = {
-  manager: { width: 190, height: 58 },
-  connection: { width: 230, height: 58 },
+  manager: { width: 190, height: 64 },
+  connection: { width: 230, height: 64 },
   tunnel: { width: 150, height: 40 },
   session: { width: 170, height: 40 },
 } as const;

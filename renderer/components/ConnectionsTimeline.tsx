@@ -29,6 +29,11 @@ const STATUSES: ConnectionStatus[] = [
   'disconnected',
 ];
 const NO_RECORDS: TransitionRecord[] = [];
+const RANGE_TEXT: Record<TimelineWindow, string> = {
+  minutes: 'Last 10 minutes',
+  hour: 'Last hour',
+  day: 'Last day',
+};
 
 /**
  * Every connection's status over the last hour or day, one lane each (Grafana's state
@@ -78,12 +83,16 @@ export function ConnectionsTimeline() {
     <section className="lanes" aria-label="All connections over time">
       <header className="lanes-header">
         <h2 className="screen-title">Timeline</h2>
-        <span className="muted">
-          Each connection's status over the last {range}; pick a stretch to see its chart then.
-        </span>
+        <ul className="lanes-legend" aria-label="Colours">
+          {STATUSES.map((s) => (
+            <li key={s} className={`lanes-key span-${s}`}>
+              {statusText[s]}
+            </li>
+          ))}
+        </ul>
         <span className="toolbar-gap" />
         <div className="segmented" role="tablist" aria-label="Time range">
-          {(['hour', 'day'] as const).map((w) => (
+          {(['minutes', 'hour', 'day'] as const).map((w) => (
             <button
               key={w}
               type="button"
@@ -94,18 +103,15 @@ export function ConnectionsTimeline() {
                 setNow(Date.now());
               }}
             >
-              Last {w}
+              {RANGE_TEXT[w]}
             </button>
           ))}
         </div>
       </header>
-      <ul className="lanes-legend" aria-label="Colours">
-        {STATUSES.map((s) => (
-          <li key={s} className={`lanes-key span-${s}`}>
-            {statusText[s]}
-          </li>
-        ))}
-      </ul>
+      <p className="muted lanes-hint">
+        Each connection's status over the {RANGE_TEXT[range].toLowerCase()}, a lane each. Pick a
+        stretch (or focus it and press Enter) to open that connection's chart at that moment.
+      </p>
       {failed && <p className="lanes-failed">The history could not be read: {failed}</p>}
       <div className="lanes-axis" aria-hidden="true">
         {ticks(from, now, range).map((t) => (
@@ -149,7 +155,7 @@ const Lane = memo(function Lane({
   if (!view) return null;
   const spans = laneSpans(mergeRecords(recorded, view.transitions), from, to, view.status);
   const gaps = spans.filter(isGap).length;
-  const drops = gaps === 0 ? 'no drops' : `${gaps} drop${gaps === 1 ? '' : 's'}`;
+  const drops = dropsText(spans);
   const width = to - from;
   return (
     <div className="lanes-lane" data-lane={id}>
@@ -174,6 +180,16 @@ const Lane = memo(function Lane({
   );
 });
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** "2 drops · 1 error": a drop is a stretch of reconnecting, an error one of error. */
+function dropsText(spans: Span[]): string {
+  const drops = spans.filter((s) => s.status === 'reconnecting').length;
+  const errors = spans.filter((s) => s.status === 'error').length;
+  const parts = [drops && plural(drops, 'drop'), errors && plural(errors, 'error')].filter(Boolean);
+  return parts.length === 0 ? 'no drops' : parts.join(' · ');
+}
+
 function SpanRect({ id, span, x, w }: { id: string; span: Span; x: number; w: number }) {
   const at = span.record?.at ?? span.start;
   const record = span.record;
@@ -189,7 +205,7 @@ function SpanRect({ id, span, x, w }: { id: string; span: Span; x: number; w: nu
       className={`lanes-span span-${span.status}${span.record?.error ? ' span-failed' : ''}`}
       x={x}
       y={0}
-      width={Math.max(w, isGap(span) ? 4 : 1.5)}
+      width={Math.max(w, isGap(span) ? 6 : 1.5)}
       height={20}
       role="button"
       tabIndex={0}

@@ -96,7 +96,7 @@ test('each connection gets a lane from its recorded history; a click opens its c
   expect(
     [...lane.querySelectorAll('rect')].slice(-2).map((r) => r.getAttribute('data-status')),
   ).toEqual(['reconnecting', 'error']);
-  expect(lane.textContent).toContain('2 drops');
+  expect(lane.textContent).toContain('1 drop · 1 error');
   // A connection without records is in its status now for the whole window.
   const other = document.querySelector(`[data-lane="${quiet.id}"]`)!;
   expect([...other.querySelectorAll('rect')].map((r) => r.getAttribute('data-status'))).toEqual([
