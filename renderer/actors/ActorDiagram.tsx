@@ -145,7 +145,7 @@ export function ActorDiagram() {
             edges={edges}
             nodeTypes={nodeTypes}
             fitView
-            fitViewOptions={{ padding: 0.1, maxZoom: 1 }}
+            fitViewOptions={{ padding: 0.04, maxZoom: 1 }}
             minZoom={0.1}
             maxZoom={1.5}
             nodesDraggable={false}

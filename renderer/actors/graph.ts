@@ -91,7 +91,7 @@ export async function layoutActors(graph: ActorGraph): Promise<Map<string, Place
     layoutOptions: {
       'elk.algorithm': 'mrtree',
       'elk.direction': 'RIGHT',
-      'elk.spacing.nodeNode': '12',
+      'elk.spacing.nodeNode': '8',
       'elk.mrtree.spacing.nodeNodeBetweenLayers': '56',
     },
     children: graph.nodes.map((n) => ({ id: n.id, width: n.width, height: n.height })),

@@ -109,8 +109,8 @@ export function ConnectionsTimeline() {
         </div>
       </header>
       <p className="muted lanes-hint">
-        Each connection's status over the {RANGE_TEXT[range].toLowerCase()}, a lane each. Pick a
-        stretch (or focus it and press Enter) to open that connection's chart at that moment.
+        Each connection's status over the {RANGE_TEXT[range].toLowerCase()}. Pick a stretch, or
+        focus it and press Enter, to open that connection's chart at that moment.
       </p>
       {failed && <p className="lanes-failed">The history could not be read: {failed}</p>}
       <div className="lanes-axis" aria-hidden="true">
