@@ -128,7 +128,6 @@ try {
         await shoot(page, 'dark-connected');
         continue;
       }
-      await shoot(page, 'connected-chart');
 
       // Longer than the button's 5 s, so the backoff grows enough to show a countdown.
       const demoId = (await demo.getAttribute('data-connection-id'))!;
@@ -151,6 +150,18 @@ try {
         (s) => s === 'connected',
         60_000,
       );
+
+      // The state chart at 1280 x 800, scrolled into view: the whole machine fitted, then
+      // travelled back to the moment the blackhole dropped the connection.
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.evaluate(`document.querySelector('.chart').scrollIntoView({ block: 'end' })`);
+      await page.waitForTimeout(600);
+      await shoot(page, 'connected-chart');
+      await page.locator('.mark[aria-label*="connected.pinging to reconnecting"]').last().click();
+      await page.waitForTimeout(600);
+      await shoot(page, 'chart-time-travel');
+      await page.getByRole('button', { name: 'Live', exact: true }).click();
+      await page.setViewportSize(VIEWPORT);
 
       // A wrong password, against the demo's own server.
       const config = (await ipc.send('list_connections', {})) as {

@@ -1,21 +1,14 @@
 import '@xyflow/react/dist/base.css';
-import { Controls, ReactFlow, useReactFlow } from '@xyflow/react';
+import { Controls, ReactFlow } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ConnectionView, TransitionRecord } from '../../machines/views.ts';
-import { activePaths } from '../lib/state-paths.ts';
 import { recordIndexAt, useTimeTravel } from '../store/time-travel.ts';
-import {
-  chartRecord,
-  connectionChart,
-  isTunnelRecord,
-  type LaidOut,
-  pathAndAncestors,
-  TUNNEL_CHILD,
-} from './charts.ts';
+import { connectionChart, type LaidOut } from './charts.ts';
 import { download, fileStem, historyJson, pngBlob, svgBlob } from './export.ts';
-import { flowEdges, flowNodes, type Moment, StateNode, TransitionEdge } from './flow.tsx';
+import { flowEdges, flowNodes, StateNode, TransitionEdge } from './flow.tsx';
 import type { Box } from './layout.ts';
-import { acceptedEvents, childPath, edgesTaken, type UserEvent } from './model.ts';
+import { acceptedEvents, type UserEvent } from './model.ts';
+import { type Focus, momentOf, Viewport } from './moment.tsx';
 import { chartSvg } from './svg.ts';
 import { Timeline } from './Timeline.tsx';
 
@@ -30,68 +23,6 @@ import { Timeline } from './Timeline.tsx';
 const nodeTypes = { state: StateNode };
 const edgeTypes = { transition: TransitionEdge };
 const NO_RECORDS: TransitionRecord[] = [];
-
-type Focus = { kind: 'fit' } | { kind: 'box'; box: Box };
-
-/** Keeps the view where the user asked: the whole chart, or a box, refitted when the pane resizes. */
-function Viewport({ focus, whole, pane }: { focus: Focus; whole: Box; pane: HTMLElement | null }) {
-  const flow = useReactFlow();
-  const first = useRef(true);
-  useEffect(() => {
-    if (!pane) return;
-    const place = (animate: boolean) => {
-      const { width, height } = pane.getBoundingClientRect();
-      if (width === 0 || height === 0) return;
-      const box = focus.kind === 'fit' ? whole : focus.box;
-      const pad = focus.kind === 'fit' ? 12 : 40;
-      const zoom = Math.min(1.2, (width - 2 * pad) / box.width, (height - 2 * pad) / box.height);
-      const x = width / 2 - (box.x + box.width / 2) * zoom;
-      const y = height / 2 - (box.y + box.height / 2) * zoom;
-      void flow.setViewport({ x, y, zoom }, { duration: animate ? 250 : 0 });
-    };
-    place(!first.current);
-    first.current = false;
-    const observer = new ResizeObserver(() => place(false));
-    observer.observe(pane);
-    return () => observer.disconnect();
-  }, [focus, whole, pane, flow]);
-  return null;
-}
-
-/** The states and transition of a moment: live from the view, or as of record `index`. */
-function momentOf(
-  ready: LaidOut,
-  view: ConnectionView,
-  records: readonly TransitionRecord[],
-  index: number | null,
-): Moment & { record: TransitionRecord | undefined } {
-  const tunnelRoot = childPath(TUNNEL_CHILD.id);
-  if (index === null) {
-    const record = view.transitions.at(-1);
-    const active = new Set(activePaths(view.state));
-    if (view.tunnel) {
-      for (const p of pathAndAncestors(`${tunnelRoot}.${view.tunnel.state}`)) active.add(p);
-    }
-    return {
-      active,
-      taken: edgesTaken(ready.chart, record && chartRecord(record)),
-      entered: record ? chartRecord(record).to : null,
-      record,
-    };
-  }
-  const record = records[index]!;
-  const lastOf = (tunnel: boolean) => {
-    for (let i = index; i >= 0; i--) if (isTunnelRecord(records[i]!) === tunnel) return records[i];
-    return undefined;
-  };
-  const active = new Set<string>();
-  const conn = lastOf(false);
-  if (conn) for (const p of pathAndAncestors(conn.to)) active.add(p);
-  const tunnel = lastOf(true);
-  if (tunnel) for (const p of pathAndAncestors(chartRecord(tunnel).to)) active.add(p);
-  const shown = chartRecord(record);
-  return { active, taken: edgesTaken(ready.chart, shown), entered: shown.to, record };
-}
 
 export function StateChart({
   view,
@@ -177,13 +108,16 @@ export function StateChart({
     [ready, moment, view.config.name],
   );
   const stem = fileStem(view.config.name);
-  const pick = (i: number | null) => {
-    if (i === null) return travelTo(null);
-    const t = list[i]!.at;
-    let n = 0;
-    for (let j = i - 1; j >= 0 && list[j]!.at === t; j--) n++;
-    travelTo(t, n);
-  };
+  const pick = useCallback(
+    (i: number | null) => {
+      if (i === null) return travelTo(null);
+      const t = list[i]!.at;
+      let n = 0;
+      for (let j = i - 1; j >= 0 && list[j]!.at === t; j--) n++;
+      travelTo(t, n);
+    },
+    [list, travelTo],
+  );
 
   return (
     <div className="chart">

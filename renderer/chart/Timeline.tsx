@@ -1,4 +1,4 @@
-import type { KeyboardEvent } from 'react';
+import { type KeyboardEvent, memo } from 'react';
 import type { TransitionRecord } from '../../machines/views.ts';
 import { eventText, formatClock, formatMs } from '../lib/format.ts';
 import { isTunnelRecord } from './charts.ts';
@@ -66,32 +66,9 @@ export function Timeline({
           data-testid="timeline"
         >
           {records.map((r, i) => (
-            // The keys are the strip's (a listbox moves with its arrows), not each mark's.
-            // biome-ignore lint/a11y/useKeyWithClickEvents: see above
-            <div
-              // Records have no id, and their order never changes: the index is theirs.
-              // biome-ignore lint/suspicious/noArrayIndexKey: see above
-              key={i}
-              id={`mark-${i}`}
-              role="option"
-              tabIndex={-1}
-              aria-selected={i === selected}
-              aria-label={`${formatClock(r.at)} ${r.from} to ${r.to}, ${eventText(r.event)}${r.error ? `, error ${r.error.kind}${r.error.code ? ` ${r.error.code}` : ''}` : ''}`}
-              title={`${formatClock(r.at)}  ${r.from} → ${r.to}\n${eventText(r.event)}${r.error ? `\n${r.error.kind}${r.error.code ? ` · SQLSTATE ${r.error.code}` : ''}` : ''}`}
-              className={[
-                'mark',
-                `status-${statusOf(r)}`,
-                isTunnelRecord(r) ? 'lane-tunnel' : 'lane-connection',
-                r.error && 'failed',
-                i === selected && 'selected',
-              ]
-                .filter(Boolean)
-                .join(' ')}
-              data-index={i}
-              onClick={() => onPick(i)}
-            >
-              {r.error ? '!' : ''}
-            </div>
+            // Records have no id, and their order never changes: the index is theirs.
+            // biome-ignore lint/suspicious/noArrayIndexKey: see above
+            <Mark key={i} record={r} index={i} selected={i === selected} onPick={onPick} />
           ))}
         </div>
         <button
@@ -136,3 +113,48 @@ export function Timeline({
     </div>
   );
 }
+
+/**
+ * One mark; the same record and selection render nothing new, so a transition re-renders the
+ * new mark and the two whose selection changed, not the whole history.
+ */
+const Mark = memo(function Mark({
+  record: r,
+  index: i,
+  selected,
+  onPick,
+}: {
+  record: TransitionRecord;
+  index: number;
+  selected: boolean;
+  onPick: (index: number) => void;
+}) {
+  const error = r.error
+    ? `${r.error.kind}${r.error.code ? ` · SQLSTATE ${r.error.code}` : ''}`
+    : '';
+  return (
+    // The keys are the strip's (a listbox moves with its arrows), not each mark's.
+    // biome-ignore lint/a11y/useKeyWithClickEvents: see above
+    <div
+      id={`mark-${i}`}
+      role="option"
+      tabIndex={-1}
+      aria-selected={selected}
+      aria-label={`${formatClock(r.at)} ${r.from} to ${r.to}, ${eventText(r.event)}${error ? `, error ${error}` : ''}`}
+      title={`${formatClock(r.at)}  ${r.from} → ${r.to}\n${eventText(r.event)}${error ? `\n${error}` : ''}`}
+      className={[
+        'mark',
+        `status-${statusOf(r)}`,
+        isTunnelRecord(r) ? 'lane-tunnel' : 'lane-connection',
+        r.error && 'failed',
+        selected && 'selected',
+      ]
+        .filter(Boolean)
+        .join(' ')}
+      data-index={i}
+      onClick={() => onPick(i)}
+    >
+      {r.error ? '!' : ''}
+    </div>
+  );
+});

@@ -53,12 +53,8 @@ export function pathAndAncestors(path: string): string[] {
   return parts.map((_, i) => parts.slice(0, i + 1).join('.'));
 }
 
-/**
- * Which machine a record is of: 21b's history marks the tunnel's own transitions with
- * `machine: 'tunnel'` (an optional field; records without it are the connection's).
- */
-export const isTunnelRecord = (record: TransitionRecord) =>
-  (record as { machine?: string }).machine === 'tunnel';
+/** The durable history marks the tunnel's own transitions `machine: 'tunnel'`. */
+export const isTunnelRecord = (record: TransitionRecord) => record.machine === 'tunnel';
 
 /** A tunnel record's paths as the chart names them (`@tunnel.open`), others as they are. */
 export function chartRecord(record: TransitionRecord): TransitionRecord {

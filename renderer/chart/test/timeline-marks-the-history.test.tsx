@@ -1,5 +1,6 @@
 import { render, screen, within } from '@testing-library/react';
 import { expect, test } from 'vitest';
+import type { TransitionRecord } from '../../../machines/views.ts';
 import { Timeline } from '../Timeline.tsx';
 import { HISTORY } from './fixtures.ts';
 
@@ -20,12 +21,12 @@ test('one mark per recorded transition, coloured by the status it led to, errors
   const failed = marks.filter((m) => m.classList.contains('failed'));
   expect(failed.map((m) => m.dataset.index)).toEqual(['5', '6']);
   expect(failed.every((m) => m.textContent === '!')).toBe(true);
-  expect(marks[6]!.getAttribute('aria-label')).toContain('ConnectionFailed 57P03');
+  expect(marks[6]!.getAttribute('aria-label')).toContain('ConnectionFailed · SQLSTATE 57P03');
   expect(screen.getByRole('button', { name: 'Live' }).getAttribute('aria-pressed')).toBe('true');
 });
 
 test('a tunnel transition goes in a lane of its own', () => {
-  const tunnel = {
+  const tunnel: TransitionRecord = {
     at: 900,
     from: 'connecting',
     to: 'open',
