@@ -2,10 +2,10 @@ import { useEffect, useState } from 'react';
 import type { ConnectionStatus } from '../machines/config.ts';
 import { ActorsScreen } from './actors/ActorsScreen.tsx';
 import { ConnectionForm } from './components/ConnectionForm.tsx';
+import { ConnectionsTimeline } from './components/ConnectionsTimeline.tsx';
 import { Details } from './components/Details.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
-import { Timeline } from './components/Timeline.tsx';
 import { statusText } from './lib/format.ts';
 import { useServices, useViewsReady } from './store/app-context.tsx';
 import { useOpenRequest } from './store/time-travel.ts';
@@ -106,7 +106,7 @@ export function App() {
         {!ready ? (
           <p className="empty">Loading connections…</p>
         ) : screen === 'timeline' ? (
-          <Timeline />
+          <ConnectionsTimeline />
         ) : screen === 'actors' ? (
           <ActorsScreen onSelect={select} />
         ) : selectedId ? (

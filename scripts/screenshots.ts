@@ -245,9 +245,21 @@ try {
       await page.waitForTimeout(300);
       await shoot(page, 'ssh-host-key');
 
-      await page.getByRole('tab', { name: 'Actor system' }).click();
+      // The screens of the whole system, at a laptop's 1280 x 800.
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.getByRole('tab', { name: 'Timeline' }).click();
+      await page.locator('.lanes-lane', { hasText: DEMO }).waitFor();
+      // The demo's incidents took seconds: the closest window shows them.
+      await page.getByRole('tab', { name: 'Last 10 minutes' }).click();
       await page.waitForTimeout(300);
+      await shoot(page, 'timeline');
+      await page.getByRole('tab', { name: 'Actor system' }).click();
+      await page.locator('[data-testid="actor-diagram"] .actor-node-connection').first().waitFor();
+      await page.waitForTimeout(500);
       await shoot(page, 'actor-system');
+      await page.getByRole('tab', { name: 'Table' }).click();
+      await page.waitForTimeout(300);
+      await shoot(page, 'actor-system-table');
     } finally {
       await browser.close();
     }

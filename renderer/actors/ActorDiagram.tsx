@@ -33,10 +33,10 @@ const ManagerNode = memo(function ManagerNode() {
   return (
     <div className="actor-node actor-node-manager" data-actor="manager">
       <span className="actor-kind">manager</span>
-      <span className="actor-node-title">manager</span>
-      <span className="muted">
+      <span className="actor-node-title">
         {count} connection actor{count === 1 ? '' : 's'}
       </span>
+      <span className="muted">spawns, routes, reports</span>
       <Ports />
     </div>
   );
@@ -145,7 +145,7 @@ export function ActorDiagram() {
             edges={edges}
             nodeTypes={nodeTypes}
             fitView
-            fitViewOptions={{ padding: 0.1, maxZoom: 1 }}
+            fitViewOptions={{ padding: 0.04, maxZoom: 1 }}
             minZoom={0.1}
             maxZoom={1.5}
             nodesDraggable={false}

@@ -27,8 +27,8 @@ export interface ActorGraph {
 export const DIAGRAM_LIMIT = 60;
 
 const SIZE = {
-  manager: { width: 190, height: 58 },
-  connection: { width: 230, height: 58 },
+  manager: { width: 190, height: 64 },
+  connection: { width: 230, height: 64 },
   tunnel: { width: 150, height: 40 },
   session: { width: 170, height: 40 },
 } as const;
@@ -91,7 +91,7 @@ export async function layoutActors(graph: ActorGraph): Promise<Map<string, Place
     layoutOptions: {
       'elk.algorithm': 'mrtree',
       'elk.direction': 'RIGHT',
-      'elk.spacing.nodeNode': '12',
+      'elk.spacing.nodeNode': '8',
       'elk.mrtree.spacing.nodeNodeBetweenLayers': '56',
     },
     children: graph.nodes.map((n) => ({ id: n.id, width: n.width, height: n.height })),

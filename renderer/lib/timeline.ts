@@ -1,9 +1,13 @@
 import type { ConnectionStatus } from '../../machines/config.ts';
 import type { TransitionRecord } from '../../machines/views.ts';
 
-/** How far back the all-connections timeline looks. */
-export type TimelineWindow = 'hour' | 'day';
-export const WINDOW_MS: Record<TimelineWindow, number> = { hour: 3_600_000, day: 86_400_000 };
+/** How far back the all-connections timeline looks: an incident of seconds needs the closest. */
+export type TimelineWindow = 'minutes' | 'hour' | 'day';
+export const WINDOW_MS: Record<TimelineWindow, number> = {
+  minutes: 600_000,
+  hour: 3_600_000,
+  day: 86_400_000,
+};
 
 /** One stretch of a lane: a status held from `start` to `end` (epoch ms). */
 export interface Span {
@@ -65,9 +69,15 @@ export function laneSpans(
 /** The stretches a user would call a drop: reconnecting or in error. */
 export const isGap = (span: Span) => span.status === 'reconnecting' || span.status === 'error';
 
-/** Axis ticks for a window: every 10 minutes over an hour, every 3 hours over a day. */
+/** Axis ticks: every 2 minutes over 10, every 10 minutes over an hour, every 3 hours over a day. */
+const TICK_STEP: Record<TimelineWindow, number> = {
+  minutes: 120_000,
+  hour: 600_000,
+  day: 3 * 3_600_000,
+};
+
 export function ticks(from: number, to: number, window: TimelineWindow): number[] {
-  const step = window === 'hour' ? 600_000 : 3 * 3_600_000;
+  const step = TICK_STEP[window];
   const out: number[] = [];
   for (let t = Math.ceil(from / step) * step; t <= to; t += step) out.push(t);
   return out;

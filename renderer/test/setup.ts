@@ -10,7 +10,7 @@ afterEach(() => cleanup());
  */
 const VIEWPORT = { width: 280, height: 600 };
 const original = HTMLElement.prototype.getBoundingClientRect;
-const SCROLLERS = ['sidebar-list', 'actors-list', 'timeline-list'];
+const SCROLLERS = ['sidebar-list', 'actors-list', 'lanes-list'];
 const scroller = (el: HTMLElement) => SCROLLERS.some((c) => el.classList.contains(c));
 HTMLElement.prototype.getBoundingClientRect = function (this: HTMLElement) {
   if (scroller(this)) {

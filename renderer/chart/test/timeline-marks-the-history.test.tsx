@@ -31,7 +31,7 @@ test('a tunnel transition goes in a lane of its own', () => {
     from: 'connecting',
     to: 'open',
     event: 'xstate.done.actor.0.tunnel.connecting',
-    machine: 'tunnel',
+    machine: 'tunnel' as const,
   };
   render(<Timeline records={[tunnel, ...HISTORY]} selected={null} onPick={() => {}} />);
   const marks = within(screen.getByRole('listbox')).getAllByRole('option');

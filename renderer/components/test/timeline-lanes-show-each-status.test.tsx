@@ -4,7 +4,7 @@ import type { TransitionRecord } from '../../../machines/views.ts';
 import { laneSpans } from '../../lib/timeline.ts';
 import { resetTimeTravel, useTimeTravel } from '../../store/time-travel.ts';
 import { makeConfig, makeView, renderWithServices } from '../../test/fixtures.tsx';
-import { Timeline } from '../Timeline.tsx';
+import { ConnectionsTimeline } from '../ConnectionsTimeline.tsx';
 
 afterEach(resetTimeTravel);
 
@@ -65,7 +65,7 @@ test('each connection gets a lane from its recorded history; a click opens its c
     status: 'connected',
     state: { connected: 'idle' },
   });
-  const { transport } = renderWithServices(<Timeline />, {
+  const { transport } = renderWithServices(<ConnectionsTimeline />, {
     views: [demo, quiet],
     handlers: (t) =>
       t.handle('list_history', () => [{ connectionId: demo.id, records: history(now) }]),
@@ -81,7 +81,10 @@ test('each connection gets a lane from its recorded history; a click opens its c
   ]);
   const since = (transport.calls[0]!.args as { since: number }).since;
   expect(Math.abs(since - (now - 60 * MIN))).toBeLessThan(5_000);
-  const rects = [...lane.querySelectorAll('rect')];
+  // Drawn in time order, the drops last (on top): left to right by x.
+  const rects = [...lane.querySelectorAll('rect')].sort(
+    (a, b) => Number(a.getAttribute('x')) - Number(b.getAttribute('x')),
+  );
   expect(rects.map((r) => r.getAttribute('data-status'))).toEqual([
     'disconnected',
     'connecting',
@@ -90,7 +93,10 @@ test('each connection gets a lane from its recorded history; a click opens its c
     'connected',
     'error',
   ]);
-  expect(lane.textContent).toContain('2 drops');
+  expect(
+    [...lane.querySelectorAll('rect')].slice(-2).map((r) => r.getAttribute('data-status')),
+  ).toEqual(['reconnecting', 'error']);
+  expect(lane.textContent).toContain('1 drop · 1 error');
   // A connection without records is in its status now for the whole window.
   const other = document.querySelector(`[data-lane="${quiet.id}"]`)!;
   expect([...other.querySelectorAll('rect')].map((r) => r.getAttribute('data-status'))).toEqual([
@@ -99,18 +105,18 @@ test('each connection gets a lane from its recorded history; a click opens its c
   expect(other.textContent).toContain('no drops');
 
   const drop = screen.getByRole('button', {
-    name: /^Reconnecting from .* after CONNECTION_LOST \(57P01\)/,
+    name: /^Reconnecting from .*: connected.idle → reconnecting.waiting on CONNECTION_LOST \(57P01\)/,
   });
   act(() => fireEvent.click(drop));
   const { result } = renderHook(() => useTimeTravel(demo.id));
   expect(result.current.at).toBe(history(now)[4]!.at);
   // The keyboard too.
-  act(() => fireEvent.keyDown(rects[5]!, { key: 'Enter' }));
+  act(() => fireEvent.keyDown(lane.querySelector('rect[data-status="error"]')!, { key: 'Enter' }));
   expect(result.current.at).toBe(history(now)[7]!.at);
 });
 
 test('"Last day" asks for a day of history', async () => {
-  const { transport } = renderWithServices(<Timeline />, {
+  const { transport } = renderWithServices(<ConnectionsTimeline />, {
     views: [makeView()],
     handlers: (t) => t.handle('list_history', () => []),
   });

@@ -29,13 +29,18 @@ const STATUSES: ConnectionStatus[] = [
   'disconnected',
 ];
 const NO_RECORDS: TransitionRecord[] = [];
+const RANGE_TEXT: Record<TimelineWindow, string> = {
+  minutes: 'Last 10 minutes',
+  hour: 'Last hour',
+  day: 'Last day',
+};
 
 /**
  * Every connection's status over the last hour or day, one lane each (Grafana's state
  * timeline): drops show as amber and red stretches at a glance. A stretch is a button that
  * opens that connection's chart at the transition that began it.
  */
-export function Timeline() {
+export function ConnectionsTimeline() {
   const { transport, views } = useServices();
   const entries = useSelector(views, listEntries, sameEntries);
   const [range, setRange] = useState<TimelineWindow>('hour');
@@ -75,15 +80,19 @@ export function Timeline() {
   });
 
   return (
-    <section className="timeline" aria-label="All connections over time">
-      <header className="timeline-header">
+    <section className="lanes" aria-label="All connections over time">
+      <header className="lanes-header">
         <h2 className="screen-title">Timeline</h2>
-        <span className="muted">
-          Each connection's status over the last {range}; pick a stretch to see its chart then.
-        </span>
+        <ul className="lanes-legend" aria-label="Colours">
+          {STATUSES.map((s) => (
+            <li key={s} className={`lanes-key span-${s}`}>
+              {statusText[s]}
+            </li>
+          ))}
+        </ul>
         <span className="toolbar-gap" />
         <div className="segmented" role="tablist" aria-label="Time range">
-          {(['hour', 'day'] as const).map((w) => (
+          {(['minutes', 'hour', 'day'] as const).map((w) => (
             <button
               key={w}
               type="button"
@@ -94,31 +103,28 @@ export function Timeline() {
                 setNow(Date.now());
               }}
             >
-              Last {w}
+              {RANGE_TEXT[w]}
             </button>
           ))}
         </div>
       </header>
-      <ul className="timeline-legend" aria-label="Colours">
-        {STATUSES.map((s) => (
-          <li key={s} className={`timeline-key span-${s}`}>
-            {statusText[s]}
-          </li>
-        ))}
-      </ul>
-      {failed && <p className="timeline-failed">The history could not be read: {failed}</p>}
-      <div className="timeline-axis" aria-hidden="true">
+      <p className="muted lanes-hint">
+        Each connection's status over the {RANGE_TEXT[range].toLowerCase()}. Pick a stretch, or
+        focus it and press Enter, to open that connection's chart at that moment.
+      </p>
+      {failed && <p className="lanes-failed">The history could not be read: {failed}</p>}
+      <div className="lanes-axis" aria-hidden="true">
         {ticks(from, now, range).map((t) => (
           <span
             key={t}
-            className="timeline-tick"
+            className="lanes-tick"
             ref={leftPercentRef(((t - from) / (now - from)) * 100)}
           >
             {formatClock(t).slice(0, 5)}
           </span>
         ))}
       </div>
-      <div ref={scrollRef} className="timeline-list">
+      <div ref={scrollRef} className="lanes-list">
         <div className="sidebar-canvas" ref={heightRef(virtualizer.getTotalSize())}>
           {virtualizer.getVirtualItems().map((v) => {
             const id = entries[v.index]!.id;
@@ -149,16 +155,17 @@ const Lane = memo(function Lane({
   if (!view) return null;
   const spans = laneSpans(mergeRecords(recorded, view.transitions), from, to, view.status);
   const gaps = spans.filter(isGap).length;
-  const drops = gaps === 0 ? 'no drops' : `${gaps} drop${gaps === 1 ? '' : 's'}`;
+  const drops = dropsText(spans);
   const width = to - from;
   return (
-    <div className="timeline-lane" data-lane={id}>
-      <span className="timeline-name" title={view.config.name}>
+    <div className="lanes-lane" data-lane={id}>
+      <span className="lanes-name" title={view.config.name}>
         {view.config.name}
       </span>
-      <svg className="timeline-bar" viewBox="0 0 1000 20" preserveAspectRatio="none">
+      <svg className="lanes-bar" viewBox="0 0 1000 20" preserveAspectRatio="none">
         <title>{`${view.config.name}: ${drops}`}</title>
-        {spans.map((span) => (
+        {/* Drops last, so a short one is drawn over its neighbours, never under them. */}
+        {[...spans.filter((sp) => !isGap(sp)), ...spans.filter(isGap)].map((span) => (
           <SpanRect
             key={span.start}
             id={id}
@@ -168,26 +175,37 @@ const Lane = memo(function Lane({
           />
         ))}
       </svg>
-      <span className={gaps > 0 ? 'timeline-count has-gaps' : 'timeline-count'}>{drops}</span>
+      <span className={gaps > 0 ? 'lanes-count has-gaps' : 'lanes-count'}>{drops}</span>
     </div>
   );
 });
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** "2 drops · 1 error": a drop is a stretch of reconnecting, an error one of error. */
+function dropsText(spans: Span[]): string {
+  const drops = spans.filter((s) => s.status === 'reconnecting').length;
+  const errors = spans.filter((s) => s.status === 'error').length;
+  const parts = [drops && plural(drops, 'drop'), errors && plural(errors, 'error')].filter(Boolean);
+  return parts.length === 0 ? 'no drops' : parts.join(' · ');
+}
+
 function SpanRect({ id, span, x, w }: { id: string; span: Span; x: number; w: number }) {
   const at = span.record?.at ?? span.start;
-  const why = span.record
-    ? ` after ${eventText(span.record.event)}${span.record.error ? ` (${span.record.error.code ?? span.record.error.kind})` : ''}`
+  const record = span.record;
+  const why = record
+    ? `: ${record.from} → ${record.to} on ${eventText(record.event)}${record.error ? ` (${record.error.code ?? record.error.kind})` : ''}`
     : '';
   const label = `${statusText[span.status]} from ${formatClock(span.start)} to ${formatClock(span.end)}${why}`;
   const open = () => openChartAt(id, at);
   return (
-    // A stretch narrower than a pixel still gets one, so a short drop is not invisible.
+    // A stretch narrower than a pixel still gets one, a drop a few, so a short drop shows.
     // biome-ignore lint/a11y/useSemanticElements: an SVG shape cannot be a <button>
     <rect
-      className={`timeline-span span-${span.status}${span.record?.error ? ' span-failed' : ''}`}
+      className={`lanes-span span-${span.status}${span.record?.error ? ' span-failed' : ''}`}
       x={x}
       y={0}
-      width={Math.max(w, 1.5)}
+      width={Math.max(w, isGap(span) ? 6 : 1.5)}
       height={20}
       role="button"
       tabIndex={0}
