@@ -63,7 +63,7 @@ export function Timeline({
           aria-activedescendant={selected === null ? undefined : `mark-${selected}`}
           tabIndex={0}
           onKeyDown={onKey}
-          data-testid="chart-timeline"
+          data-testid="timeline"
         >
           {records.map((r, i) => (
             // Records have no id, and their order never changes: the index is theirs.
@@ -80,7 +80,7 @@ export function Timeline({
           Live
         </button>
       </div>
-      <p className="travel-detail" aria-live="polite" data-testid="chart-timeline-detail">
+      <p className="travel-detail" aria-live="polite" data-testid="timeline-detail">
         {record ? (
           <>
             <span className="mono">{formatClock(record.at)}</span>

@@ -29,7 +29,7 @@ test('picking mark k shows the states of transition k and the edge it took', {
   expect(chartShows().active).toBe('connected connected.pinging');
   expect(chartShows().taken).toBe('WAKE | after keepaliveInterval');
   expect(document.querySelector('[data-state="pinging"]')!.className).toContain('entered');
-  const detail = screen.getByTestId('chart-timeline-detail').textContent!;
+  const detail = screen.getByTestId('timeline-detail').textContent!;
   expect(detail).toContain('after keepaliveInterval');
   expect(detail).toContain('5000 ms after the previous');
 
@@ -39,7 +39,7 @@ test('picking mark k shows the states of transition k and the edge it took', {
   fireEvent.keyDown(strip, { key: 'ArrowRight' });
   await waitFor(() => expect(chartShows().moment).toBe('6'));
   expect(chartShows().active).toBe('reconnecting reconnecting.waiting');
-  expect(screen.getByTestId('chart-timeline-detail').textContent).toContain(
+  expect(screen.getByTestId('timeline-detail').textContent).toContain(
     'ConnectionFailed · SQLSTATE 57P03',
   );
 
