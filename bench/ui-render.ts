@@ -21,6 +21,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const SAVED = 1000;
 const TARGET_FIRST_ROWS_MS = 1000;
 const TARGET_STATUS_P95_MS = 100;
+/** Issue 21: with the connection's own chart open, 103 ms p95 against 34 without it. */
+const TARGET_CHART_P95_MS = 50;
 const TARGET_SCROLL_P95_MS = 34;
 
 // Runs in the page before its own scripts: the moment rows first exist, taken in the frame
@@ -70,12 +72,23 @@ const SCROLL = `new Promise((resolve) => {
 
 const epochNow = () => performance.timeOrigin + performance.now();
 
-async function waitPainted(page: Page, status: string, count: number) {
+/**
+ * When `status` #count is painted; null if the status after it (`then` #thenCount) was painted
+ * first: the host sends what changed once per frame, so a connect that takes less than a frame
+ * goes from disconnected to connected on screen, and its `connecting` is never drawn.
+ */
+async function waitPainted(
+  page: Page,
+  status: string,
+  count: number,
+  then?: { status: string; count: number },
+): Promise<number | null> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const painted = (await page.evaluate('window.__painted')) as { status: string; at: number }[];
     const hits = painted.filter((p) => p.status === status);
     if (hits.length >= count) return hits[count - 1]!.at;
+    if (then && painted.filter((p) => p.status === then.status).length >= then.count) return null;
     if (Date.now() > deadline) throw new Error(`"${status}" #${count} never painted`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
@@ -83,7 +96,7 @@ async function waitPainted(page: Page, status: string, count: number) {
 
 export default defineBenchmark({
   name: 'ui-render',
-  title: '6. The UI with 1,000 saved connections',
+  title: '7. The UI with 1,000 saved connections',
   async run({ quick }) {
     const loads = quick ? 4 : 12;
     const cycles = quick ? 8 : 25;
@@ -148,10 +161,19 @@ export default defineBenchmark({
       // The row was painted `disconnected` once already, before the first cycle.
       const painted: Record<string, number> = { connecting: 0, connected: 0, disconnected: 1 };
       const told: Record<string, number> = { connecting: 0, connected: 0, disconnected: 0 };
-      const lag = async (status: string) => {
-        const at = await waitPainted(page, status, ++painted[status]!);
+      let skipped = 0;
+      const lag = async (status: string, then?: string) => {
+        const at = await waitPainted(
+          page,
+          status,
+          ++painted[status]!,
+          then ? { status: then, count: painted[then]! + 1 } : undefined,
+        );
         const event = heard.filter((h) => h.status === status)[told[status]!++]!;
-        return at - event.at;
+        if (at !== null) return [at - event.at];
+        painted[status]!--;
+        skipped++;
+        return [];
       };
       // Twice: with another connection's details open (the row alone changes), and with this
       // connection's own details and live chart open (row, details and chart change).
@@ -167,10 +189,10 @@ export default defineBenchmark({
         latency[label] = by;
         for (let i = 0; i < cycles; i++) {
           await reopened.service.connect(live, { password: server.password });
-          by.connecting!.push(await lag('connecting'));
-          by.connected!.push(await lag('connected'));
+          by.connecting!.push(...(await lag('connecting', 'connected')));
+          by.connected!.push(...(await lag('connected')));
           await reopened.service.disconnect(live.id);
-          by.disconnected!.push(await lag('disconnected'));
+          by.disconnected!.push(...(await lag('disconnected')));
         }
       }
       stop();
@@ -188,6 +210,8 @@ export default defineBenchmark({
 
       const firstMedian = median(firstRows);
       const statusP95 = percentile(rowOnly, 95);
+      const withChart = Object.values(latency['row, details and chart']!).flat();
+      const chartP95 = percentile(withChart, 95);
       const scrollP95 = percentile(frames, 95);
       return {
         method: [
@@ -201,6 +225,8 @@ export default defineBenchmark({
           "from the service's `onStatus` event to the frame that paints the row's new status, both",
           'clocks in epoch milliseconds (performance.timeOrigin + now) on the same machine. Scroll:',
           'the sidebar scrolled top to bottom at 240 px per frame; the time between frames.',
+          `A connect quicker than the host's frame is painted straight as connected: its`,
+          `connecting has no sample (${skipped} of ${2 * cycles} in this run).`,
         ].join(' '),
         tables: [
           {
@@ -251,6 +277,11 @@ export default defineBenchmark({
             detail: `p95 ${fmt(statusP95)} ms, median ${fmt(median(rowOnly))} ms over ${rowOnly.length} changes; with its own details and chart open p95 ${fmt(percentile(all.slice(rowOnly.length), 95))} ms`,
           },
           {
+            target: `a status change painted within ${TARGET_CHART_P95_MS} ms (p95) with the connection's own details and state chart open`,
+            met: chartP95 <= TARGET_CHART_P95_MS,
+            detail: `p95 ${fmt(chartP95)} ms, median ${fmt(median(withChart))} ms over ${withChart.length} changes; ${fmt(chartP95 / statusP95, 2)}× the row-only p95 of this run`,
+          },
+          {
             target: `sidebar scrolling at ${TARGET_SCROLL_P95_MS} ms per frame or better (p95)`,
             met: scrollP95 <= TARGET_SCROLL_P95_MS,
             detail: `p95 ${fmt(scrollP95)} ms; ${slow} of ${frames.length} frames over 34 ms`,
@@ -261,8 +292,12 @@ export default defineBenchmark({
             "scroll frames over 34 ms come with the machine's load (other jobs run beside).",
           'The view stream coalesces changes per frame on the host, so a status reaches the page ' +
             'within one host frame plus the socket, and the page re-renders that row alone. With ' +
-            "the connection's own details open, the live chart (React Flow) and the details " +
-            'redraw too, and that is most of the difference between the two rows of figures.',
+            "the connection's own details open, the details and the live chart redraw too. The " +
+            'chart used to cost 103 ms p95 against 34 without it: every state change re-made all ' +
+            'of its React Flow nodes and edges (so React Flow re-rendered every one) and re-centred ' +
+            'the view on the active state with a 300 ms animated pan. Now a node or edge object is ' +
+            'kept while what it shows is unchanged (flow.tsx), the view stays fitted unless asked, ' +
+            'the layout is computed once per machine, and the timeline re-renders only new marks.',
         ],
       };
     } finally {

@@ -5,7 +5,7 @@ import type { TestConnectionResult } from './diagnostics.types.ts';
 import type { TuskErrorData } from './errors.ts';
 import type { ConnectionStatusEvent } from './manager.machine.ts';
 import type { ScriptPlan, ScriptResult } from './sql-plan.ts';
-import type { ViewsPayload } from './views.ts';
+import type { TransitionRecord, ViewsPayload } from './views.ts';
 
 /**
  * The IPC contract (DESIGN.md, "Hosts and IPC"): command name → the zod schema of its args and
@@ -23,6 +23,9 @@ const sshPassword = z.string({ error: 'sshPassword must be text' }).optional();
 const sshPassphrase = z.string({ error: 'sshPassphrase must be text' }).optional();
 /** The TLS client key's passphrase (libpq's sslpassword): to the keyring, or for one test. */
 const sslPassword = z.string({ error: 'sslPassword must be text' }).optional();
+const since = z
+  .number({ error: 'since must be a number (epoch ms)' })
+  .finite({ error: 'since must be a finite number' });
 
 export const commandArgs = {
   connect: z.object({ config, password, sshPassword, sshPassphrase }).strict(),
@@ -81,6 +84,13 @@ export const commandArgs = {
     .strict(),
   /** The views of every connection, whole: what a (re)connecting client starts from. */
   get_views: z.object({}).strict(),
+  /**
+   * A connection's transitions (its own and its tunnel's, `machine` says which), oldest first:
+   * the durable history in the data directory plus what is not written yet. `since`: epoch ms.
+   */
+  get_history: z.object({ connectionId: id('connectionId'), since: since.optional() }).strict(),
+  /** Every connection's transitions since a time (epoch ms), for the all-connections timeline. */
+  list_history: z.object({ since }).strict(),
   /** A libpq URI or key=value string (`service=` resolved) as a partial config: the form's import. */
   parse_connection_string: z
     .object({ text: z.string({ error: 'text must be text' }).max(65_536) })
@@ -153,6 +163,12 @@ export interface ImportedConnections {
   skipped: { name: string; error: TuskErrorData }[];
 }
 
+/** One connection's lane of the all-connections timeline. */
+export interface ConnectionHistory {
+  connectionId: string;
+  records: TransitionRecord[];
+}
+
 export interface CommandResults {
   connect: ConnectionInfo;
   disconnect: null;
@@ -174,6 +190,8 @@ export interface CommandResults {
   wake: null;
   accept_host_key: null;
   get_views: ViewsPayload;
+  get_history: TransitionRecord[];
+  list_history: ConnectionHistory[];
   parse_connection_string: ParsedConnectionStringResult;
   export_connection_url: { url: string };
   import_from_env: ImportedConnections;

@@ -29,6 +29,12 @@ export interface TransitionRecord {
   host?: string;
   /** Why a WAKE was sent (a resume, a network change, the page back online, ...). */
   cause?: WakeCause;
+  /**
+   * Which actor took it: the connection (when absent) or its SSH tunnel child, whose `from`/`to`
+   * are tunnel states. Only the durable history (`get_history`) holds tunnel records; a view's
+   * `transitions` are the connection's alone.
+   */
+  machine?: 'connection' | 'tunnel';
 }
 
 /** PostgreSQL's transaction status from ReadyForQuery, in words. */

@@ -20,7 +20,7 @@ import {
   managerMachine,
 } from '../machines/manager.machine.ts';
 import { type TunnelMachine, tunnelMachine } from '../machines/tunnel.machine.ts';
-import type { SessionView } from '../machines/views.ts';
+import type { SessionView, TransitionRecord } from '../machines/views.ts';
 import {
   type CredentialStore,
   createKeytarStore,
@@ -30,6 +30,7 @@ import {
   SSL_KEY_PASSPHRASE,
 } from './credentials/index.ts';
 import { runConnectionTest } from './diagnostics/test-connection.ts';
+import { openHistory, recordTransitions } from './history/index.ts';
 import {
   createPgEffects,
   type PgEffects,
@@ -95,6 +96,7 @@ const FingerprintSchema = z
     error: 'fingerprint must be SHA256:<43 base64 characters>',
   });
 const IdSchema = z.uuid({ error: 'connectionId must be a UUID' });
+const SinceSchema = z.number({ error: 'since must be a number (epoch ms)' }).finite();
 const SessionIdSchema = z
   .string({ error: 'sessionId must be text' })
   .min(1, { error: 'sessionId is empty' });
@@ -133,10 +135,23 @@ export async function createConnectionService(options: ConnectionServiceOptions)
 
   // A corrupt file must not keep the app from starting: ad hoc connections still work, and
   // every store operation keeps reporting the file (with its path) until it is repaired.
+  let savedRead = true;
   const saved = await store.listConnections().catch((error: unknown) => {
-    if (error instanceof TuskError && error.kind === 'Storage') return [];
+    if (error instanceof TuskError && error.kind === 'Storage') {
+      savedRead = false;
+      return [];
+    }
     throw error;
   });
+  // Read back before the actors start, so each view begins with what happened before; the
+  // files of connections no longer saved (ad hoc ones of the last run) go, unless the file of
+  // saved ones could not be read and so cannot say which those are.
+  const history = await openHistory(options.dataDir, {
+    ...(savedRead && { known: new Set(saved.map((c) => c.id)) }),
+    onWriteError: (error) =>
+      console.warn(`tusk: the transition history could not be written: ${String(error)}`),
+  });
+  const stopRecording = recordTransitions(manager, (id, record) => history.record(id, record));
   manager.send({ type: 'CONNECTIONS_LOAD', configs: saved });
 
   // `connection:<id>` made once per connection, not on every query: the actor lookup (a
@@ -311,6 +326,7 @@ export async function createConnectionService(options: ConnectionServiceOptions)
     await store.deleteConnection(id);
     manager.send({ type: 'CONNECTION_REMOVE', connectionId: id });
     actorIds.delete(id);
+    await history.remove(id);
     await credentials.deleteAll(id);
   }
 
@@ -403,6 +419,19 @@ export async function createConnectionService(options: ConnectionServiceOptions)
       return () => subscription.unsubscribe();
     },
     manager: manager as Actor<typeof managerMachine>,
+    /** The transitions as recorded (main/history), for the views; `flush` waits for the disk. */
+    history: {
+      recent: history.recent,
+      onRecord: history.onRecord,
+      flush: history.flush,
+    },
+    /** A connection's transitions and its tunnel's, oldest first, from `since` (epoch ms) on. */
+    async getHistory(connectionId: unknown, since?: unknown): Promise<TransitionRecord[]> {
+      const id = parseWith(IdSchema, connectionId, 'connectionId');
+      return history.read(id, parseWith(SinceSchema.optional(), since, 'since'));
+    },
+    /** Every connection's transitions from `since` (epoch ms) on: the all-connections timeline. */
+    listHistory: async (since: unknown) => history.list(parseWith(SinceSchema, since, 'since')),
     /** Ends every pool and timer; afterwards the process can exit by itself. */
     async close(): Promise<void> {
       if (closed) return;
@@ -420,6 +449,8 @@ export async function createConnectionService(options: ConnectionServiceOptions)
       // in place makes xstate copy them once per child (machines/stop-children.ts).
       manager.send({ type: 'CONNECTIONS_REMOVE', connectionIds: ids });
       manager.stop();
+      stopRecording();
+      await history.close();
     },
   };
 }

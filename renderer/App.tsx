@@ -1,15 +1,17 @@
 import { useEffect, useState } from 'react';
 import type { ConnectionStatus } from '../machines/config.ts';
-import { ActorSystem } from './components/ActorSystem.tsx';
+import { ActorsScreen } from './actors/ActorsScreen.tsx';
 import { ConnectionForm } from './components/ConnectionForm.tsx';
+import { ConnectionsTimeline } from './components/ConnectionsTimeline.tsx';
 import { Details } from './components/Details.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
 import { statusText } from './lib/format.ts';
 import { useServices, useViewsReady } from './store/app-context.tsx';
+import { useOpenRequest } from './store/time-travel.ts';
 
 type Editing = { mode: 'new' } | { mode: 'edit'; id: string } | null;
-type Screen = 'details' | 'actors';
+type Screen = 'details' | 'timeline' | 'actors';
 
 const tone = (status: ConnectionStatus) =>
   status === 'connected'
@@ -51,6 +53,14 @@ export function App() {
     if (first) setSelectedId(first);
   }, [ready, selectedId, services]);
 
+  // A chart opened from elsewhere (a timeline, the actor diagram) selects its connection.
+  const openRequest = useOpenRequest();
+  useEffect(() => {
+    if (!openRequest) return;
+    setSelectedId(openRequest.connectionId);
+    setScreen('details');
+  }, [openRequest]);
+
   const select = (id: string) => {
     setSelectedId(id);
     setScreen('details');
@@ -76,6 +86,14 @@ export function App() {
           <button
             type="button"
             role="tab"
+            aria-selected={screen === 'timeline'}
+            onClick={() => setScreen('timeline')}
+          >
+            Timeline
+          </button>
+          <button
+            type="button"
+            role="tab"
             aria-selected={screen === 'actors'}
             onClick={() => setScreen('actors')}
           >
@@ -87,8 +105,10 @@ export function App() {
       <main className="main">
         {!ready ? (
           <p className="empty">Loading connections…</p>
+        ) : screen === 'timeline' ? (
+          <ConnectionsTimeline />
         ) : screen === 'actors' ? (
-          <ActorSystem onSelect={select} />
+          <ActorsScreen onSelect={select} />
         ) : selectedId ? (
           <Details
             key={selectedId}

@@ -163,7 +163,6 @@ try {
         await shoot(page, 'dark-connected');
         continue;
       }
-      await shoot(page, 'connected-chart');
 
       // Longer than the button's 5 s, so the backoff grows enough to show a countdown.
       const demoId = (await demo.getAttribute('data-connection-id'))!;
@@ -186,6 +185,21 @@ try {
         (s) => s === 'connected',
         60_000,
       );
+
+      // The state chart at 1280 x 800, scrolled into view: the whole machine fitted, then
+      // travelled back to the moment the blackhole dropped the connection.
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.evaluate(`document.querySelector('.chart').scrollIntoView({ block: 'end' })`);
+      await page.waitForTimeout(600);
+      await shoot(page, 'connected-chart');
+      await page
+        .locator('.travel-mark[aria-label*="connected.pinging to reconnecting"]')
+        .last()
+        .click();
+      await page.waitForTimeout(600);
+      await shoot(page, 'chart-time-travel');
+      await page.getByRole('button', { name: 'Live', exact: true }).click();
+      await page.setViewportSize(VIEWPORT);
 
       // A wrong password, against the demo's own server.
       const config = (await ipc.send('list_connections', {})) as {
@@ -291,9 +305,22 @@ try {
       await page.waitForTimeout(300);
       await shoot(page, 'ssh-host-key');
 
-      await page.getByRole('tab', { name: 'Actor system' }).click();
+      // The screens of the whole system, at a laptop's 1280 x 800.
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.getByRole('tab', { name: 'Timeline' }).click();
+      await page.locator('.lanes-lane', { hasText: DEMO }).waitFor();
+      // The demo's incidents took seconds: the closest window shows them.
+      await page.getByRole('tab', { name: 'Last 10 minutes' }).click();
       await page.waitForTimeout(300);
+      await shoot(page, 'timeline');
+      await page.getByRole('tab', { name: 'Actor system' }).click();
+      await page.locator('[data-testid="actor-diagram"] .actor-node-connection').first().waitFor();
+      await page.waitForTimeout(500);
       await shoot(page, 'actor-system');
+      await page.getByRole('tab', { name: 'Table' }).click();
+      await page.waitForTimeout(300);
+      await shoot(page, 'actor-system-table');
+      await page.getByRole('tab', { name: 'Connection', exact: true }).click();
 
       // The console: a script's steps in order, stopped at an error placed in the script.
       await demo.click();

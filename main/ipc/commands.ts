@@ -98,6 +98,8 @@ export const commandTable = {
     return null;
   },
   get_views: async ({ views }) => views.full(),
+  get_history: ({ service }, { connectionId, since }) => service.getHistory(connectionId, since),
+  list_history: ({ service }, { since }) => service.listHistory(since),
   parse_connection_string: async ({ service }, { text }) => service.parseConnectionString(text),
   export_connection_url: async ({ service }, { connectionId }) =>
     service.exportConnectionUrl(connectionId),

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterEach, beforeAll, expect, it, vi } from 'vitest';
 import type { InspectionEvent } from 'xstate';
 import type { ConnectionStatus } from '../../machines/config.ts';
 import { createFaultProxy, type FaultProxy } from '../../test/harness/fault-proxy.ts';
 import { sharedServer, uniqueName } from '../../test/harness/shared.ts';
+import { HISTORY_DIR } from '../history/index.ts';
 import type { ConnectionService } from '../service.ts';
 import { configFor, rejection, startService, untilStatus } from './helpers.ts';
 import { errorTexts, filesUnder } from './secret-scan.ts';
@@ -104,6 +106,14 @@ it('the password is in the keyring and nowhere else: file, snapshots, events, er
   record('snapshots when disconnected', snapshotsOf(service));
 
   record('inspection events', inspected);
+  // The durable history is in the data directory, so the scan below reads it too; it must be
+  // there to be scanned, with every transition above and the errors they recorded.
+  await service.history.flush();
+  const history = await filesUnder(join(dataDir, HISTORY_DIR));
+  expect(history.join('').split('\n').length).toBeGreaterThan(10);
+  expect(history.join('')).toContain('"AuthFailed"');
+  record('transition history', history);
+  record('history command', [JSON.stringify(await service.listHistory(0))]);
   record('data directory', await filesUnder(dataDir));
   record(
     'console',

@@ -29,6 +29,17 @@ export interface ConnectionViewsOptions {
   /** Whether a connection is the demo's; call `invalidate(id)` if the answer changes. */
   isDemo?: (connectionId: string) => boolean;
   now?: () => number;
+  /**
+   * Where the transitions come from, when the service records them (main/history): the views
+   * then start each connection's list from its durable history and take the same records, so
+   * the list and `get_history` agree to the millisecond. Without it the views record their own.
+   */
+  history?: TransitionSource;
+}
+
+export interface TransitionSource {
+  recent(connectionId: string): TransitionRecord[];
+  onRecord(listener: (connectionId: string, record: TransitionRecord) => void): () => void;
 }
 
 /**
@@ -75,12 +86,16 @@ export function createConnectionViews(
 
   const track = (ref: ConnectionActorRef) => {
     const last = ref.getSnapshot();
+    const history = new Ring<TransitionRecord>(TRANSITION_HISTORY);
+    for (const record of options.history?.recent(last.context.config.id) ?? []) {
+      history.push(record);
+    }
     const entry: Entry = {
       id: last.context.config.id,
       ref,
       path: statePath(last.value),
       last,
-      history: new Ring(TRANSITION_HISTORY),
+      history,
       transitions: null,
       view: null,
       stale: true,
@@ -116,7 +131,7 @@ export function createConnectionViews(
     // A stopped actor's last snapshot says nothing new; the manager's children say it is gone.
     if (snapshot === entry.last || snapshot.status === 'stopped') return;
     const path = statePath(snapshot.value);
-    if (path !== entry.path) {
+    if (path !== entry.path && !options.history) {
       entry.history.push(
         transitionRecord({
           at: now(),
@@ -129,8 +144,8 @@ export function createConnectionViews(
         }),
       );
       entry.transitions = null;
-      entry.path = path;
     }
+    entry.path = path;
     entry.last = snapshot;
     markStale(entry);
   };
@@ -156,6 +171,13 @@ export function createConnectionViews(
   const stopSessions = options.onSessionsChange?.((id) => {
     const entry = byId.get(id);
     if (entry) markStale(entry);
+  });
+  const stopHistory = options.history?.onRecord((id, record) => {
+    const entry = byId.get(id);
+    if (!entry || record.machine === 'tunnel') return;
+    entry.history.push(record);
+    entry.transitions = null;
+    markStale(entry);
   });
 
   const build = (entry: Entry): ConnectionView => {
@@ -209,6 +231,7 @@ export function createConnectionViews(
     stop() {
       inspection.unsubscribe();
       stopSessions?.();
+      stopHistory?.();
       listeners.clear();
     },
   };
@@ -246,6 +269,7 @@ function sameView(a: ConnectionView, b: ConnectionView): boolean {
 /** What a host's views need of the service: its actors and its sessions. */
 export interface ServiceLike {
   manager: ManagerLike;
+  history?: TransitionSource;
   sessionsOf: NonNullable<ConnectionViewsOptions['sessionsOf']>;
   onSessionsChange: NonNullable<ConnectionViewsOptions['onSessionsChange']>;
 }
@@ -257,6 +281,7 @@ export function serviceViews(
 ): ConnectionViews {
   return createConnectionViews(service.manager, {
     ...options,
+    ...(service.history && { history: service.history }),
     sessionsOf: (id) => service.sessionsOf(id),
     onSessionsChange: (listener) => service.onSessionsChange(listener),
   });

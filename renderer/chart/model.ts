@@ -18,6 +18,12 @@ export interface ChartNode {
   compound: boolean;
   initial: boolean;
   final: boolean;
+  /** A parallel state: its children are regions, all active at once. */
+  parallel: boolean;
+  /** A region of a parallel state, drawn dashed. */
+  region: boolean;
+  /** The root of a child actor's machine drawn beside its parent's (`tunnel`), else null. */
+  child: string | null;
 }
 
 export interface ChartEdge {
@@ -28,6 +34,8 @@ export interface ChartEdge {
   /** Event, delay or actor, and guard; not actions: the chart has no room for them. */
   label: string;
   userEvent: UserEvent | null;
+  /** Not a transition: the state spawns the child actor this edge points at. */
+  spawn: boolean;
 }
 
 export interface Chart {
@@ -37,15 +45,28 @@ export interface Chart {
 
 const pathOf = (node: AnyStateNode) => node.path.join('.');
 
-export function chartOf(machine: AnyStateMachine): Chart {
+/** A child actor to draw inside the chart: its machine, and the entry action that spawns it. */
+export interface ChildSpec {
+  id: string;
+  machine: AnyStateMachine;
+  spawnedBy: string;
+}
+
+/** Where a child actor's states live in the chart: `@tunnel`, `@tunnel.open`. */
+export const childPath = (id: string, path?: string) => (path ? `@${id}.${path}` : `@${id}`);
+
+export function chartOf(machine: AnyStateMachine, children: readonly ChildSpec[] = []): Chart {
   const model = walk(machine);
-  const nodes = model.states.map((state) => ({
+  const nodes: ChartNode[] = model.states.map((state) => ({
     path: pathOf(state),
     key: state.key,
     parent: state.parent && state.parent.path.length > 0 ? pathOf(state.parent) : null,
     compound: Object.keys(state.states).length > 0,
     initial: state.parent?.initial?.target?.[0] === state,
     final: state.type === 'final',
+    parallel: state.type === 'parallel',
+    region: state.parent?.type === 'parallel',
+    child: null,
   }));
   const edges: ChartEdge[] = [];
   for (const t of model.transitions) {
@@ -66,6 +87,54 @@ export function chartOf(machine: AnyStateMachine): Chart {
         userEvent: (USER_EVENTS as readonly string[]).includes(t.eventType)
           ? (t.eventType as UserEvent)
           : null,
+        spawn: false,
+      });
+    }
+  }
+  for (const spec of children) {
+    const sub = chartOf(spec.machine);
+    const root = childPath(spec.id);
+    nodes.push({
+      path: root,
+      key: spec.id,
+      parent: null,
+      compound: true,
+      initial: false,
+      final: false,
+      parallel: false,
+      region: false,
+      child: spec.id,
+    });
+    for (const n of sub.nodes) {
+      nodes.push({
+        ...n,
+        path: childPath(spec.id, n.path),
+        parent: n.parent ? childPath(spec.id, n.parent) : root,
+      });
+    }
+    for (const e of sub.edges) {
+      edges.push({
+        ...e,
+        id: `e${edges.length}`,
+        source: childPath(spec.id, e.source),
+        target: childPath(spec.id, e.target),
+        userEvent: null,
+      });
+    }
+    for (const state of model.states) {
+      // Entry actions are names (`'spawnTunnel'`) or objects with a `type`.
+      const spawns = state.entry.some(
+        (a: unknown) => a === spec.spawnedBy || (a as { type?: unknown })?.type === spec.spawnedBy,
+      );
+      if (!spawns) continue;
+      edges.push({
+        id: `e${edges.length}`,
+        source: pathOf(state),
+        target: root,
+        eventType: '',
+        label: 'spawns',
+        userEvent: null,
+        spawn: true,
       });
     }
   }
@@ -101,8 +170,16 @@ export function edgesTaken(chart: Chart, record: TransitionRecord | undefined): 
   for (let hops = 0; hops < 4 && !within(record.to, at); hops++) {
     const next =
       chart.edges.find(
-        (e) => e.eventType === '' && e.source === at && within(record.to, e.target),
-      ) ?? chart.edges.find((e) => e.eventType === '' && e.source === at);
+        (e) => e.eventType === '' && !e.spawn && e.source === at && within(record.to, e.target),
+      ) ??
+      chart.edges.find((e) => e.eventType === '' && !e.spawn && e.source === at) ??
+      // A final step finishes its compound state, whose `onDone` carries on.
+      chart.edges.find(
+        (e) =>
+          e.eventType.startsWith('xstate.done.state.') &&
+          within(at, e.source) &&
+          within(record.to, e.target),
+      );
     if (!next) break;
     taken.add(next.id);
     at = next.target;

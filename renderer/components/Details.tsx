@@ -1,8 +1,11 @@
-import { lazy, Suspense, useCallback, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import type { TransitionRecord } from '../../machines/views.ts';
 import type { UserEvent } from '../chart/model.ts';
 import { asErrorData } from '../lib/errors.ts';
 import { leafPath } from '../lib/state-paths.ts';
 import { useServices, useView } from '../store/app-context.tsx';
+import { useHistory } from '../store/history.ts';
+import { useOpenRequest } from '../store/time-travel.ts';
 import { ColorTag } from './ColorTag.tsx';
 import { ConnectionActions, openTransactions } from './ConnectionActions.tsx';
 import { DemoFaults } from './DemoFaults.tsx';
@@ -19,6 +22,7 @@ const StateChart = lazy(() =>
 );
 
 type Tab = 'chart' | 'console';
+const NO_TRANSITIONS: TransitionRecord[] = [];
 
 export function Details({
   id,
@@ -30,9 +34,14 @@ export function Details({
   onDeleted: () => void;
 }) {
   const view = useView(id);
+  const history = useHistory(id, view?.transitions ?? NO_TRANSITIONS);
   const { transport, announcer } = useServices();
   const [tab, setTab] = useState<Tab>('chart');
   const [confirmDisconnect, setConfirmDisconnect] = useState(false);
+  const openRequest = useOpenRequest();
+  useEffect(() => {
+    if (openRequest?.connectionId === id) setTab('chart');
+  }, [openRequest, id]);
 
   // Stable across view updates (the chart memoises on it); it reads the latest view.
   const viewRef = useRef(view);
@@ -99,7 +108,7 @@ export function Details({
       {tab === 'chart' && (
         <div className="tab-panel chart-panel" role="tabpanel" aria-label="State chart">
           <Suspense fallback={<p className="empty">Loading the chart…</p>}>
-            <StateChart view={view} onSend={send} />
+            <StateChart view={view} onSend={send} records={history} />
           </Suspense>
           <aside className="history" aria-label="History">
             <h2 className="section-title">Recent transitions</h2>

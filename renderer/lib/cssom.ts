@@ -10,3 +10,8 @@ export const heightRef = (px: number) => (el: HTMLElement | null) => {
 export const translateYRef = (px: number) => (el: HTMLElement | null) => {
   if (el) el.style.transform = `translateY(${px}px)`;
 };
+
+/** A left edge as a share of the parent's width: a mark on a time axis. */
+export const leftPercentRef = (percent: number) => (el: HTMLElement | null) => {
+  if (el) el.style.left = `${percent}%`;
+};

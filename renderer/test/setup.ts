@@ -9,11 +9,11 @@ afterEach(() => cleanup());
  * draw no row. Scroll containers get a window's size; rows keep their CSS height of 30 px.
  */
 const VIEWPORT = { width: 280, height: 600 };
-const scrolls = (el: HTMLElement) =>
-  ['sidebar-list', 'actors-list', 'result-scroll'].some((c) => el.classList.contains(c));
 const original = HTMLElement.prototype.getBoundingClientRect;
+const SCROLLERS = ['sidebar-list', 'actors-list', 'lanes-list', 'result-scroll'];
+const scroller = (el: HTMLElement) => SCROLLERS.some((c) => el.classList.contains(c));
 HTMLElement.prototype.getBoundingClientRect = function (this: HTMLElement) {
-  if (scrolls(this)) {
+  if (scroller(this)) {
     return {
       x: 0,
       y: 0,
@@ -31,7 +31,7 @@ for (const prop of ['offsetHeight', 'clientHeight'] as const) {
   Object.defineProperty(HTMLElement.prototype, prop, {
     configurable: true,
     get(this: HTMLElement) {
-      return scrolls(this) ? VIEWPORT.height : 0;
+      return scroller(this) ? VIEWPORT.height : 0;
     },
   });
 }

@@ -77,6 +77,12 @@ it('registers tusk:<command> for every command of the contract, and every handle
     full: true,
     views: [{ id: config.id, status: 'connected' }],
   });
+  const history = (await call('get_history', { connectionId: config.id })) as { to: string }[];
+  expect(history.at(-1)?.to).toMatch(/^connected/);
+  // The wake's ping may add records in between: the later answer holds at least these.
+  expect(await call('list_history', { since: 0 })).toMatchObject([
+    { connectionId: config.id, records: expect.arrayContaining(history) },
+  ]);
   expect(
     await call('parse_connection_string', { text: 'host=a,b port=1,2 dbname=x' }),
   ).toMatchObject({ config: { host: 'a', port: 1, database: 'x' } });

@@ -97,6 +97,13 @@ it('the SSH password and key passphrase are in the keyring and nowhere else', as
   record('disconnected', snapshotsOf(service));
 
   record('inspection events', inspected);
+  // The tunnels' transitions are in the durable history with the connections': scanned too.
+  await service.history.flush();
+  const tunnelRecords = (await service.getHistory(byPassword.id)).filter(
+    (r) => r.machine === 'tunnel',
+  );
+  expect(tunnelRecords.map((r) => r.to)).toEqual(expect.arrayContaining(['open.idle', 'lost']));
+  record('history command', [JSON.stringify(await service.listHistory(0))]);
   record('data directory', await filesUnder(dataDir));
   record(
     'console',

@@ -116,6 +116,17 @@ it('every command of the table, over the WebSocket, against the real server', as
   const view = (views as { views: ConnectionView[] }).views.find((v) => v.id === config.id)!;
   expect(view.status).toBe('connected');
   expect(view.transitions.some((t) => t.event === 'RETRY')).toBe(true);
+  // The same transitions by the history commands, oldest first, `since` bounding them.
+  const history = (await call('get_history', { connectionId: config.id })) as { at: number }[];
+  expect(history.slice(0, view.transitions.length).map((t) => t.at)).toEqual(
+    view.transitions.map((t) => t.at),
+  );
+  const since = history.at(-1)!.at;
+  expect(await call('get_history', { connectionId: config.id, since })).toEqual(
+    history.filter((t) => t.at >= since),
+  );
+  const lanes = (await call('list_history', { since })) as { connectionId: string }[];
+  expect(lanes.map((l) => l.connectionId)).toContain(config.id);
 
   // A session keeps a transaction across statements; ROLLBACK leaves nothing behind.
   const { sessionId } = (await call('open_session', { connectionId: config.id })) as {

@@ -71,3 +71,19 @@ test('a recorded transition marks its edge, and the eventless edges it went on t
     ),
   ).toEqual(['connected>disconnected.closing']);
 });
+
+test('a last step that finishes its compound state marks the way out of it too', () => {
+  const taken = edgesTaken(chart, {
+    at: 0,
+    from: 'reconnecting.attempting.serverInfo',
+    to: 'connected.idle',
+    event: 'xstate.done.actor.0.connection.reconnecting.attempting.serverInfo',
+  });
+  const pairs = [...taken]
+    .map((id) => chart.edges.find((e) => e.id === id)!)
+    .map((e) => `${e.source}>${e.target}`);
+  expect(pairs).toEqual([
+    'reconnecting.attempting.serverInfo>reconnecting.attempting.ready',
+    'reconnecting.attempting>connected',
+  ]);
+});
