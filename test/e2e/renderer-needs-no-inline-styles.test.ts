@@ -10,7 +10,7 @@ import { e2eSuite } from './suite.ts';
  */
 const suite = e2eSuite();
 
-test("the form, the sidebar and the live chart run under style-src 'self' with no violation", async () => {
+test("the form, the sidebar, the live chart, the timeline and the actor diagram run under style-src 'self' with no violation", async () => {
   const page = await suite.browser.context.newPage();
   await page.addInitScript(`
     window.__violations = [];
@@ -38,5 +38,17 @@ test("the form, the sidebar and the live chart run under style-src 'self' with n
     .locator('.color-tag')
     .evaluate((el) => (globalThis as unknown as Styled).getComputedStyle(el).backgroundColor);
   expect(tag).toBe('rgb(208, 56, 78)');
+
+  // The all-connections timeline (its axis placed through the CSSOM) and the actor diagram.
+  await page.getByRole('tab', { name: 'Timeline' }).click();
+  await page.locator('.lanes-lane', { hasText: 'strict (e2e)' }).waitFor();
+  type Placed = { style: { left: string } };
+  const ticks = await page
+    .locator('.lanes-tick')
+    .evaluateAll((els) => els.map((el) => (el as unknown as Placed).style.left));
+  expect(ticks.length).toBeGreaterThan(0);
+  expect(ticks.every((left) => /%$/.test(left))).toBe(true);
+  await page.getByRole('tab', { name: 'Actor system' }).click();
+  await page.locator('.actor-node-connection', { hasText: 'strict (e2e)' }).waitFor();
   expect(await page.evaluate('window.__violations')).toEqual([]);
 });
