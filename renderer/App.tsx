@@ -6,6 +6,7 @@ import { Details } from './components/Details.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
 import { statusText } from './lib/format.ts';
+import { wakeOnPage } from './lib/wake-on-page.ts';
 import { useServices, useViewsReady } from './store/app-context.tsx';
 
 type Editing = { mode: 'new' } | { mode: 'edit'; id: string } | null;
@@ -37,9 +38,13 @@ export function App() {
     const offNotice = transport.on('host:notice', (n) =>
       announcer.say(n.message, n.level === 'warning' ? 'warn' : 'info'),
     );
+    const offPage = wakeOnPage(window, document, (cause) => {
+      transport.invoke('wake_all', { cause }).catch(() => undefined);
+    });
     return () => {
       offStatus();
       offNotice();
+      offPage();
     };
   }, [services]);
 
