@@ -410,8 +410,12 @@ export async function createConnectionService(options: ConnectionServiceOptions)
     return { id, ref: child(id), statement };
   }
 
-  /** Waits, within the deadline, for the actor to be connected on a usable session again. */
+  /**
+   * Waits, within the deadline, for the actor to be connected on a usable session again. The
+   * wait is demand: a reconnect waiting for its backoff timer tries at once meanwhile.
+   */
   async function untilUsable(ref: ConnectionActorRef, id: string, deadline: number) {
+    const release = effects.demand(id);
     const snapshot = await waitFor(
       ref,
       (s) =>
@@ -419,7 +423,9 @@ export async function createConnectionService(options: ConnectionServiceOptions)
         s.matches('error') ||
         (s.matches('connected') && effects.sessions.get(id)?.usable === true),
       { timeout: Math.max(0, deadline - Date.now()) },
-    ).catch(() => null);
+    )
+      .catch(() => null)
+      .finally(release);
     if (snapshot === null) {
       throw new TuskError({
         kind: 'NotConnected',
