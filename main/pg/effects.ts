@@ -349,8 +349,8 @@ export function createPgEffects(options: PgEffectsOptions = {}) {
           sendBack({ type: 'WAKE', cause: 'ready' });
         });
       };
-      let listeners = demandListeners.get(connectionId);
-      if (!listeners) demandListeners.set(connectionId, (listeners = new Set()));
+      const listeners = demandListeners.get(connectionId) ?? new Set<() => void>();
+      demandListeners.set(connectionId, listeners);
       listeners.add(tryOnce);
       tryOnce();
       return () => {
