@@ -21,6 +21,7 @@ const BENCHMARKS = [
   { name: 'status-latency', file: 'bench/status-latency.ts' },
   { name: 'link', file: 'bench/link.ts' },
   { name: 'ui-render', file: 'bench/ui-render.ts' },
+  { name: 'outage', file: 'bench/outage.ts' },
 ];
 
 const args = process.argv.slice(2);
