@@ -330,19 +330,18 @@ function recoveryNotes(r: {
   const notes: string[] = [
     [
       'After a restart the service does not wait for its backoff timer (100 ms, 200 ms, …, full',
-      'jitter, doubling with each refused attempt): while it waits, a readiness probe',
-      '(main/pg/effects.ts) tries the same open, the first try at once and then spaced by a twentieth',
-      'of the outage so far, and the try that succeeds is the session the next attempt takes. A',
-      'try the server refuses costs it nothing; one in "starting up" (57P03) a backend that exits',
-      'at once. So the service is back one open after the server is, like the bare loop that',
-      'retries at once, without hammering a server that stays down: an outage of T costs some 50',
-      'tries per tenfold of T.',
+      'jitter, doubling with each refused attempt) when a query waits: while it does, a readiness',
+      'probe (main/pg/effects.ts) tries the same open at once, one try in flight, the next as soon',
+      'as one is refused, and the try that succeeds is the session the next attempt takes. So the',
+      'service is back one open after the server is, like the bare loop that retries at once. With',
+      'nobody waiting there are no tries, only the backoff: an 8 s outage behind a proxy brings',
+      'some 8 attempts (section 9), not the 64 of a probe that tried every twentieth of the outage.',
       ...(r.verdicts[1]?.met
         ? []
         : [
             `**Why the restart target is missed here**: the bare loop retries the moment its last`,
-            "try fails; the probe's next try comes on average a fortieth of the outage after the",
-            `server is up (the outage, stop and start, took ${fmt(r.down, 0)} ms at the median), and the open`,
+            'try fails, and so does the probe while the query waits (the outage, stop and start,',
+            `took ${fmt(r.down, 0)} ms at the median); the open`,
             `it makes carries the verify flight, ${fmt(r.refs.verify, 2)} ms on a fresh backend against ${fmt(r.refs.select1, 2)} for`,
             '`SELECT 1`. Both sides race a server that has just come up, so the pairs spread widely',
             '(the interval).',

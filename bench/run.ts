@@ -22,6 +22,7 @@ const BENCHMARKS = [
   { name: 'link', file: 'bench/link.ts' },
   { name: 'ui-render', file: 'bench/ui-render.ts' },
   { name: 'read-only', file: 'bench/read-only.ts' },
+  { name: 'outage', file: 'bench/outage.ts' },
 ];
 
 const args = process.argv.slice(2);

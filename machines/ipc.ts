@@ -73,6 +73,15 @@ export const commandArgs = {
   /** WAKE for one connection (the chart's button): ping now, or try the reconnect now. */
   wake: z.object({ connectionId: id('connectionId') }).strict(),
   /**
+   * WAKE for every connection, from the page: it came back online, or into view (a laptop lid
+   * opened shows the page again). The host's own watchers cover its sleep and its network.
+   */
+  wake_all: z
+    .object({
+      cause: z.enum(['online', 'visible'], { error: 'cause must be online or visible' }),
+    })
+    .strict(),
+  /**
    * Trusts the SSH server's host key (the fingerprint of a HostKeyUnknown error), if the server
    * still presents it; written to Tusk's own known-hosts file. A changed key is refused.
    */
@@ -188,6 +197,7 @@ export interface CommandResults {
   close_session: null;
   cancel: null;
   wake: null;
+  wake_all: null;
   accept_host_key: null;
   get_views: ViewsPayload;
   get_history: TransitionRecord[];

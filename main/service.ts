@@ -10,6 +10,7 @@ import {
   validateGroup,
 } from '../machines/config.ts';
 import { connectionMachine } from '../machines/connection.machine.ts';
+import type { WakeCause } from '../machines/connection.types.ts';
 import type { TestConnectionResult } from '../machines/diagnostics.types.ts';
 import { TuskError } from '../machines/errors.ts';
 import type { ConnectionInfo } from '../machines/ipc.ts';
@@ -48,6 +49,7 @@ import { createStatementPipeline } from './sql/pipeline.ts';
 import { parserReady } from './sql/plan.ts';
 import { createSshEffects, type SshEffectsOptions } from './ssh/index.ts';
 import { openStore } from './storage/index.ts';
+import { type WakeWatchOptions, watchForWake } from './wake/index.ts';
 
 export type { ConnectionInfo };
 
@@ -70,6 +72,11 @@ export interface ConnectionServiceOptions {
    * `<dataDir>/known_hosts` unless `knownHostsFile` says otherwise.
    */
   ssh?: Partial<SshEffectsOptions>;
+  /**
+   * Sleep and network-change detection (main/wake): WAKE every connection after a wall-clock
+   * gap or when an address comes or goes. On unless false (the model tests send WAKE themselves).
+   */
+  wakeWatch?: WakeWatchOptions | false;
 }
 
 /** The connection machine's effects: PostgreSQL's, and the SSH tunnel machine with its own. */
@@ -186,6 +193,7 @@ export async function createConnectionService(options: ConnectionServiceOptions)
     pinned,
     ensureOpen,
     failureOf,
+    demand: effects.demand,
   });
 
   async function connect(input: unknown, opts?: ConnectOptions): Promise<ConnectionInfo> {
@@ -258,8 +266,16 @@ export async function createConnectionService(options: ConnectionServiceOptions)
     ensureOpen();
     const id = parseWith(IdSchema, connectionId, 'connectionId');
     if (!child(id)) throw new TuskError({ kind: 'NotConnected', message: 'Unknown connection' });
-    manager.send({ type: 'WAKE', connectionId: id });
+    manager.send({ type: 'WAKE', connectionId: id, cause: 'user' });
   }
+
+  /** WAKE for every connection, saying why (the host slept, its network changed, ...). */
+  function wakeAll(cause: WakeCause): void {
+    if (closed) return;
+    manager.send({ type: 'WAKE', cause });
+  }
+  const stopWatching =
+    options.wakeWatch === false ? () => {} : watchForWake(wakeAll, options.wakeWatch);
 
   async function testConnection(input: unknown, opts?: ConnectOptions) {
     ensureOpen();
@@ -362,6 +378,7 @@ export async function createConnectionService(options: ConnectionServiceOptions)
     disconnect,
     retry,
     wake,
+    wakeAll,
     acceptHostKey,
     testConnection,
     saveConnection,
@@ -436,6 +453,7 @@ export async function createConnectionService(options: ConnectionServiceOptions)
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
+      stopWatching();
       const ids = Object.keys(manager.getSnapshot().context.statuses);
       // Only connections with something open need a disconnect to wait for: most saved ones
       // are idle, and a waitFor per connection is most of the cost of closing thousands.

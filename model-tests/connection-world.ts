@@ -154,6 +154,8 @@ export async function openWorld(server: SharedServer, options: WorldOptions): Pr
     credentials,
     inspect: options.inspect,
     ssh: { userKnownHostsFile: knownHosts },
+    // The paths send WAKE where the model says; a busy machine's late tick must not add one.
+    wakeWatch: false,
     instrument: instrumented((step, run) => {
       const kind = options.faults.get(`${step}#${run}`);
       return kind && realise[kind];

@@ -78,6 +78,7 @@ describe.concurrent('manager paths: two connections added, connected, disconnect
         dataDir,
         credentials,
         inspect: managerCoverage.inspect,
+        wakeWatch: false,
       });
       const configs = Object.fromEntries(
         CONNECTIONS.map((name) => [name, configFor(name)]),

@@ -7,6 +7,7 @@ import { Details } from './components/Details.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
 import { statusText } from './lib/format.ts';
+import { wakeOnPage } from './lib/wake-on-page.ts';
 import { useServices, useViewsReady } from './store/app-context.tsx';
 import { useOpenRequest } from './store/time-travel.ts';
 
@@ -39,9 +40,13 @@ export function App() {
     const offNotice = transport.on('host:notice', (n) =>
       announcer.say(n.message, n.level === 'warning' ? 'warn' : 'info'),
     );
+    const offPage = wakeOnPage(window, document, (cause) => {
+      transport.invoke('wake_all', { cause }).catch(() => undefined);
+    });
     return () => {
       offStatus();
       offNotice();
+      offPage();
     };
   }, [services]);
 

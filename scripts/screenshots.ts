@@ -157,8 +157,11 @@ try {
         () => demo.getAttribute('data-status'),
         (s) => s === 'connected',
       );
-      // Let a keepalive or two go by, so the history and the latency are real.
-      await page.waitForTimeout(4_500);
+      // Let a keepalive or two go by, so the history and the latency are real; and the page
+      // back online, so the history shows a WAKE with its cause.
+      await page.waitForTimeout(4_000);
+      await ipc.send('wake_all', { cause: 'online' });
+      await page.waitForTimeout(500);
       if (scheme === 'dark') {
         await shoot(page, 'dark-connected');
         continue;

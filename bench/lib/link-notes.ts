@@ -59,10 +59,10 @@ export function linkNotes(r: {
   ];
   notes.push(
     [
-      '**After a server restart** the reconnect does not wait for its backoff timer: while it',
-      'waits, a readiness probe (main/pg/effects.ts) tries the same open, the first try at once',
-      'and then spaced by a twentieth of the outage so far, and the try that succeeds is the session',
-      "the attempt takes (a try still in flight when the timer fires is the attempt's). So the",
+      '**After a server restart** the reconnect does not wait for its backoff timer when a query',
+      'waits: a readiness probe (main/pg/effects.ts) tries the same open at once, one try in',
+      'flight, the next as soon as one is refused, and the try that succeeds is the session the',
+      "attempt takes (a try still in flight when the timer fires is the attempt's). So the",
       "service comes back one open after the server does, as the bare pool's next query does, and",
       "pays the verify query's round trip on top (6 round trips to the first answer against 5).",
     ].join(' '),

@@ -56,13 +56,14 @@ export function startElectronHost(core: AppCore, deps: ElectronHostDeps): Electr
     for (const page of pages.keys()) send(page, 'connection:status', event);
   });
 
-  // After sleep, or when the network is back, every connection checks itself now.
-  const wake = () => service.manager.send({ type: 'WAKE' });
+  // After sleep, or when the network is back, every connection checks itself now. The service
+  // watches the wall clock and the addresses itself (main/wake); the OS's word comes sooner.
+  const wake = () => service.wakeAll('resume');
   deps.powerMonitor.on('resume', wake);
   let online = deps.isOnline();
   const network = setInterval(() => {
     const now = deps.isOnline();
-    if (now && !online) wake();
+    if (now && !online) service.wakeAll('online');
     online = now;
   }, deps.networkPollMs ?? 5_000);
   network.unref();

@@ -46,6 +46,10 @@ export const commandTable = {
     await service.wake(connectionId);
     return null;
   },
+  wake_all: async ({ service }, { cause }) => {
+    service.wakeAll(cause);
+    return null;
+  },
   test_connection: async ({ service }, { config, ...secrets }) =>
     plain(await service.testConnection(config, secrets)),
   list_connections: ({ service }) => service.listConnections(),

@@ -74,22 +74,13 @@ interface ProbeTry {
 }
 
 /**
- * The readiness probe tries a full open while a reconnect waits for its backoff timer: a try
- * the server refuses costs it nothing (nobody listening) or one short-lived backend (57P03,
- * "starting up"), and the try that succeeds is the session the next attempt takes, so noticing
- * the server costs no round trip of its own. A try still in flight when the timer fires is the
- * attempt's (openSession waits for it), so the timer never throws away a login half done. The
- * tries are spaced by a twentieth of the outage so far (between PROBE_FLOOR_MS and the timer),
- * jittered by half either way: an outage of T is noticed within about T/20 (T/40 on average),
- * at the cost of some 50 tries per tenfold of T.
+ * While a reconnect waits for its backoff timer and somebody is waiting for the connection (a
+ * query, a session's open: `demand`), the readiness probe tries the same open at once, one try
+ * in flight, the next as soon as one is refused, as a bare pool's next query would; the try
+ * that succeeds is the session the attempt takes, so noticing the server costs no round trip of
+ * its own. With nobody waiting it tries nothing: the attempts follow the backoff alone, and a
+ * server coming back from an outage meets a few attempts per client, not a stream of logins.
  */
-const PROBE_SHARE = 0.05;
-const PROBE_FLOOR_MS = 2;
-
-export function probeDelayMs(downForMs: number, random = Math.random): number {
-  return Math.max(PROBE_FLOOR_MS, PROBE_SHARE * downForMs) * (0.5 + random());
-}
-
 function setPassword(slot: Slot, password: string | undefined): void {
   Object.defineProperty(slot, 'password', {
     configurable: true,
@@ -151,6 +142,10 @@ export function createPgEffects(options: PgEffectsOptions = {}) {
   const oneOffPasswords = new OneOffPasswords();
   /** Set by closeAll(): the service is closing, and no session may open after that. */
   let shutDown = false;
+  /** Per connection id: how many callers wait for it, and the probes to tell when one starts. */
+  const waiting = new Map<string, number>();
+  const demandListeners = new Map<string, Set<() => void>>();
+  const wanted = (id: string) => (waiting.get(id) ?? 0) > 0;
 
   const slotFor = (id: string): Slot => {
     let slot = slots.get(id);
@@ -340,25 +335,16 @@ export function createPgEffects(options: PgEffectsOptions = {}) {
     }),
 
     probe: fromCallback<ConnectionEvent, ProbeInput>(({ input, sendBack }) => {
-      const { connectionId, config, downSince, retryAt } = input;
+      const { connectionId, config, retryAt } = input;
       // Through a tunnel the sockets are its channels, and it is closed while waiting. A
       // password command is not run for each probe try: the backoff timer's attempt runs it.
       if (retryAt === null || config.sshTunnel?.enabled || config.passwordCommand) {
         return undefined;
       }
       let stopped = false;
-      let timer: NodeJS.Timeout | undefined;
-      // The first try goes at once: the attempt before it has just failed, and a server that
-      // came back meanwhile is found within one try, as a pool's next query would find it.
-      const schedule = (wait = probeDelayMs(Date.now() - downSince)) => {
-        // Close to the timer, its own attempt goes anyway.
-        if (Date.now() + wait + PROBE_FLOOR_MS >= retryAt) return;
-        timer = setTimeout(tryOnce, wait);
-        timer.unref();
-      };
       const tryOnce = () => {
         const slot = slotFor(connectionId);
-        if (stopped || shutDown || slot.probe || slot.session) return;
+        if (stopped || shutDown || !wanted(connectionId) || slot.probe || slot.session) return;
         const probe = probeTry(input, new AbortController());
         slot.probe = probe;
         void probe.outcome.then((outcome) => {
@@ -366,17 +352,22 @@ export function createPgEffects(options: PgEffectsOptions = {}) {
           if (stopped || slot.probe !== probe) return;
           if (outcome instanceof TuskError && isRetryable(outcome.toJSON())) {
             slot.probe = undefined;
-            schedule();
+            // Still wanted: the next try now, as the waiting caller's next query would.
+            setImmediate(tryOnce);
             return;
           }
           // Open, or a failure asking again would repeat (a wrong password): the attempt now.
           sendBack({ type: 'WAKE', cause: 'ready' });
         });
       };
-      schedule(0);
+      const listeners = demandListeners.get(connectionId) ?? new Set<() => void>();
+      demandListeners.set(connectionId, listeners);
+      listeners.add(tryOnce);
+      tryOnce();
       return () => {
         stopped = true;
-        clearTimeout(timer);
+        listeners.delete(tryOnce);
+        if (listeners.size === 0) demandListeners.delete(connectionId);
       };
     }),
 
@@ -396,6 +387,22 @@ export function createPgEffects(options: PgEffectsOptions = {}) {
 
   return {
     actors,
+    /**
+     * Somebody waits for the connection (a query, a session's open): while its reconnect waits,
+     * the probe tries at once. Returns the release; call it once the wait is over.
+     */
+    demand(connectionId: string): () => void {
+      waiting.set(connectionId, (waiting.get(connectionId) ?? 0) + 1);
+      for (const listener of demandListeners.get(connectionId) ?? []) listener();
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        const left = (waiting.get(connectionId) ?? 1) - 1;
+        if (left > 0) waiting.set(connectionId, left);
+        else waiting.delete(connectionId);
+      };
+    },
     sessions: sessions as ReadonlyMap<string, PgSession>,
     oneOffPasswords,
     /**

@@ -19,6 +19,11 @@ export interface PipelineDeps {
   ensureOpen(): void;
   /** The actor's last error, or NotConnected with `fallback`. */
   failureOf(ref: ConnectionActorRef, fallback: string): TuskError;
+  /**
+   * Says that someone waits for the connection, so a reconnect waiting for its backoff timer
+   * tries at once (one try in flight); the returned function says the wait is over.
+   */
+  demand(connectionId: string): () => void;
 }
 
 const IdSchema = z.uuid({ error: 'connectionId must be a UUID' });
@@ -194,8 +199,12 @@ export function createStatementPipeline(deps: PipelineDeps) {
     return { id, ref: child(id), statement };
   }
 
-  /** Waits, within the deadline, for the actor to be connected on a usable session again. */
+  /**
+   * Waits, within the deadline, for the actor to be connected on a usable session again. The
+   * wait is demand: a reconnect waiting for its backoff timer tries at once meanwhile.
+   */
   async function untilUsable(ref: ConnectionActorRef, id: string, deadline: number) {
+    const release = deps.demand(id);
     const snapshot = await waitFor(
       ref,
       (s) =>
@@ -203,7 +212,9 @@ export function createStatementPipeline(deps: PipelineDeps) {
         s.matches('error') ||
         (s.matches('connected') && sessions.get(id)?.usable === true),
       { timeout: Math.max(0, deadline - Date.now()) },
-    ).catch(() => null);
+    )
+      .catch(() => null)
+      .finally(release);
     if (snapshot === null) {
       throw new TuskError({
         kind: 'NotConnected',

@@ -16,18 +16,39 @@ export function eventText(event: HostEventName, payload: object): string {
   return text;
 }
 
+/** Unsent data a client may have queued before it is closed as one that does not read. */
+export const MAX_UNSENT_BYTES = 8 * 1024 * 1024;
+/** "Try Again Later": the transport reconnects by itself and starts from a full view. */
+export const CLOSE_TOO_SLOW = 1013;
+/** How long the close frame, behind the unsent data, waits to be read before the socket goes. */
+const SLOW_CLOSE_GRACE_MS = 5_000;
+
 /**
  * One browser client: each text frame is a request, answered in its own time (requests run
- * concurrently, replies carry their ids); the view stream starts with the whole set.
+ * concurrently, replies carry their ids); the view stream starts with the whole set. A client
+ * that stops reading (a frozen tab, a stalled machine) would make the host buffer every view for
+ * it without bound: past `maxUnsentBytes` it gets nothing more and is closed (CLOSE_TOO_SLOW);
+ * the others are untouched.
  */
 export function serveClient(
   socket: WebSocket,
-  host: { dispatch: Dispatch; stream: ViewStream; greeting: string[] },
+  host: { dispatch: Dispatch; stream: ViewStream; greeting: string[]; maxUnsentBytes?: number },
 ): void {
+  const maxUnsent = host.maxUnsentBytes ?? MAX_UNSENT_BYTES;
+  let dropped = false;
+  let stopViews = () => {};
   const send = (text: string) => {
-    if (socket.readyState === socket.OPEN) socket.send(text);
+    if (dropped || socket.readyState !== socket.OPEN) return;
+    socket.send(text);
+    if (socket.bufferedAmount <= maxUnsent) return;
+    dropped = true;
+    stopViews();
+    socket.close(CLOSE_TOO_SLOW, 'Too much unsent: reconnect for a full view');
+    const cut = setTimeout(() => socket.terminate(), SLOW_CLOSE_GRACE_MS);
+    cut.unref();
+    socket.once('close', () => clearTimeout(cut));
   };
-  const stopViews = host.stream.subscribe((payload: ViewsPayload) =>
+  stopViews = host.stream.subscribe((payload: ViewsPayload) =>
     send(eventText('connection:views', payload)),
   );
   for (const text of host.greeting) send(text);
@@ -56,5 +77,5 @@ export function serveClient(
   // ws reports an oversize frame (and closes with 1009) or a protocol error here; without a
   // listener the error would take the whole host down.
   socket.on('error', () => {});
-  socket.once('close', stopViews);
+  socket.once('close', () => stopViews());
 }

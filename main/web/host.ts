@@ -31,6 +31,8 @@ export interface WebHostOptions {
    * (main/app/demo-command.ts); they join the command table for this host.
    */
   commands?: CommandTable;
+  /** Unsent data per client before it is closed as not reading; 8 MiB unless a test says. */
+  maxUnsentBytes?: number;
 }
 
 export interface WebHost {
@@ -94,10 +96,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         dispatch,
         stream,
         greeting: notices.map((n) => JSON.stringify({ event: 'host:notice', payload: n })),
+        maxUnsentBytes: options.maxUnsentBytes,
       });
     });
   });
 
+  // Status events are small and rare; a client that stopped reading is cut by its views first.
   const broadcast = (text: string) => {
     for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(text);
   };

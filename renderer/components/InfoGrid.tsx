@@ -73,12 +73,15 @@ export function InfoGrid({ view }: { view: ConnectionView }) {
           {view.status === 'reconnecting' || view.attempt > 0 ? (
             <span>
               attempt {view.attempt} of {config.options.maxReconnectAttempts}
+              {view.lastError && view.status === 'reconnecting' && (
+                <> · after {view.lastError.code ?? view.lastError.kind}</>
+              )}
               {view.nextRetryAt !== null && (
                 <>
                   {' · '}
                   <Countdown at={view.nextRetryAt} />
-                  {/* While it waits, the service asks the server (not through a tunnel). */}
-                  {!config.sshTunnel?.enabled && ', sooner if the server answers'}
+                  {/* A query or a session waiting tries at once (not through a tunnel). */}
+                  {!config.sshTunnel?.enabled && ', at once when a query waits'}
                 </>
               )}
             </span>

@@ -1,5 +1,5 @@
 import type { TransitionRecord } from '../../machines/views.ts';
-import { eventText, formatClock } from '../lib/format.ts';
+import { eventText, formatClock, wakeCauseText } from '../lib/format.ts';
 
 /** The recent transitions, newest first, with times; the first one is the one just taken. */
 export function Transitions({
@@ -26,6 +26,7 @@ export function Transitions({
           </span>
           <span className="transition-event">
             {eventText(t.event)}
+            {t.cause ? ` · ${wakeCauseText[t.cause]}` : ''}
             {t.error?.code ? ` · ${t.error.code}` : t.error ? ` · ${t.error.kind}` : ''}
           </span>
         </li>

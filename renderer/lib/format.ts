@@ -1,4 +1,5 @@
 import type { ConnectionStatus } from '../../machines/config.ts';
+import type { WakeCause } from '../../machines/connection.types.ts';
 
 export const statusText: Record<ConnectionStatus, string> = {
   disconnected: 'Disconnected',
@@ -37,3 +38,13 @@ export function eventText(event: string): string {
   if (event === '' || event === 'xstate.always') return 'always';
   return event;
 }
+
+/** Why a WAKE was sent, as the history says it. */
+export const wakeCauseText: Record<WakeCause, string> = {
+  resume: 'after sleep',
+  network: 'network changed',
+  online: 'page back online',
+  visible: 'page shown again',
+  user: 'asked now',
+  ready: 'server answers',
+};

@@ -67,7 +67,7 @@ export async function watchedConnection(opts: {
       noteLine(out, `disconnected in ${ms} ms: no backend of this connection is left`);
     },
     wake() {
-      service.manager.send({ type: 'WAKE' });
+      service.manager.send({ type: 'WAKE', cause: 'user' });
     },
     async close() {
       try {

@@ -68,6 +68,8 @@ it('registers tusk:<command> for every command of the contract, and every handle
   ).toMatchObject({ ok: false, error: { kind: 'InvalidInput', field: 'connectionId' } });
   // A keepalive ping now; the connection stays connected.
   expect(await call('wake', { connectionId: config.id })).toBeNull();
+  // The page came back online: every connection pings now.
+  expect(await call('wake_all', { cause: 'online' })).toBeNull();
   expect(await call('query', { connectionId: config.id, sql: 'select 2 as two' })).toMatchObject({
     rows: [{ two: 2 }],
   });

@@ -87,6 +87,7 @@ it('every command of the table, over the WebSocket, against the real server', as
   ).toMatchObject({ ok: false, error: { kind: 'InvalidInput', field: 'connectionId' } });
   // A keepalive ping now; the connection stays connected.
   expect(await call('wake', { connectionId: config.id })).toBeNull();
+  expect(await call('wake_all', { cause: 'visible' })).toBeNull();
   const result = (await call('query', {
     connectionId: config.id,
     sql: 'select $1::int + 1 as n, now() as at',

@@ -34,22 +34,25 @@ test('reconnecting: the last backend pid and pool use are not shown as if live; 
   expect(shownFor('Server')).toBe('PostgreSQL 18.4');
 });
 
-test('reconnecting: the wait says the attempt comes sooner if the server answers, except through a tunnel', () => {
+test('reconnecting: the wait says why (the last error) and when, and that a waiting query goes at once, except through a tunnel', () => {
   const nextRetryAt = Date.now() + 5_000;
   const waiting = {
     status: 'reconnecting',
     state: { reconnecting: 'waiting' },
     attempt: 2,
     nextRetryAt,
+    lastError: { kind: 'ConnectionFailed', code: 'ECONNREFUSED', message: 'refused' },
   } as const;
   const { unmount } = show(waiting);
   expect(shownFor('Reconnect')).toMatch(
-    /^attempt 2 of 20 · next try in \d\.\d s, sooner if the server answers$/,
+    /^attempt 2 of 20 · after ECONNREFUSED · next try in \d\.\d s, at once when a query waits$/,
   );
   unmount();
   const tunnelled = makeConfig({
     sshTunnel: { enabled: true, host: 'bastion', port: 22, username: 'me', auth: 'agent' },
   });
   show({ ...waiting, config: tunnelled, id: tunnelled.id });
-  expect(shownFor('Reconnect')).toMatch(/^attempt 2 of 20 · next try in \d\.\d s$/);
+  expect(shownFor('Reconnect')).toMatch(
+    /^attempt 2 of 20 · after ECONNREFUSED · next try in \d\.\d s$/,
+  );
 });

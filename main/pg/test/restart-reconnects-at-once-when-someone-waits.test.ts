@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { waitFor } from 'xstate';
-import { probeDelayMs } from '../effects.ts';
 import { runQuery } from '../query.ts';
 import {
   type ConnectionActor,
@@ -21,7 +20,7 @@ const env = ownServerBehindProxy();
 
 /**
  * Every wait of the backoff is 60 s here, longer than the test's own timeouts: a reconnect
- * that happens at all was started by the readiness probe, not by the timer.
+ * that happens at all was started by the readiness probe (a caller waiting), not by the timer.
  */
 const slowBackoff = withRetryWaits(() => 60_000);
 
@@ -65,22 +64,23 @@ async function refusedUntilWaiting(actor: ConnectionActor, applicationName: stri
 }
 
 describe('a server that comes back while the reconnect waits', () => {
-  it('is reconnected to when it accepts again, by the probe, on the session the probe opened', async () => {
+  it('nobody waiting: nothing tries before the timer; a query waiting: its try opens the session the attempt takes', async () => {
     const { server, proxy } = env;
     const { config, actor } = await connectedThroughProxy();
     const causes = attemptCauses(actor);
     await downUntilWaiting(actor);
-    // Down for a while: the probe keeps trying, spaced out (a twentieth of the outage so far):
-    // some 90 tries in the first second, where a loop retrying at once would make thousands.
+    // Down for a second with nobody waiting: the backoff alone decides, and it says 60 s.
     const before = proxy.connections.length;
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const tries = proxy.connections.length - before;
-    expect(tries).toBeGreaterThanOrEqual(3);
-    expect(tries).toBeLessThanOrEqual(150);
+    expect(proxy.connections.length - before).toBe(0);
 
+    // A caller waits: tries go at once, one at a time, as long as the server refuses.
+    const release = effects().demand(config.id);
+    await expect.poll(() => proxy.connections.length - before).toBeGreaterThanOrEqual(3);
     await server.start();
     const up = proxy.connections.length;
     await waitForStatus(actor, 'connected', 20_000);
+    release();
     await sessionOf(effects(), config).controlReady;
 
     // The attempt after the wait was the probe's WAKE; it took the session the probe opened,
@@ -96,13 +96,7 @@ describe('a server that comes back while the reconnect waits', () => {
     });
     causes.stop();
     await disconnected(actor);
-    // Through the proxy the client's socket closes when the proxy has its goodbye, a moment
-    // before the backend has read it and gone.
-    await expect
-      .poll(() => server.backends({ applicationName: config.options.applicationName }), {
-        timeout: 2_000,
-      })
-      .toEqual([]);
+    expect(await server.backends({ applicationName: config.options.applicationName })).toEqual([]);
   });
 
   it('fails with the probe’s own failed login, not a second one, when the password changed', async () => {
@@ -112,10 +106,12 @@ describe('a server that comes back while the reconnect waits', () => {
     const { config, actor } = await connectedThroughProxy(role, 'first-password');
     await server.admin().query(`alter role ${role} password 'second-password'`);
     await refusedUntilWaiting(actor, config.options.applicationName);
+    const release = effects().demand(config.id);
     const passed = () => proxy.connections.filter((c) => c.mode === 'pass').length;
     const before = passed();
     await proxy.setMode('pass');
     const failed = await waitForStatus(actor, 'error', 20_000);
+    release();
     expect(failed.context.lastError).toMatchObject({ kind: 'AuthFailed', code: '28P01' });
     // One login refused, the probe's: the attempt reported it without connecting again.
     expect(passed()).toBe(before + 1);
@@ -129,20 +125,13 @@ describe('a probe try still in flight', () => {
     await refusedUntilWaiting(actor, config.options.applicationName);
     // Now new connections go nowhere (no byte comes back): the probe's next try stalls.
     await proxy.setMode('blackhole');
+    const release = effects().demand(config.id);
     await expect.poll(() => proxy.openCount(), { timeout: 1_000 }).toBe(1);
 
     await disconnected(actor);
+    release();
     // Its own deadline is 2 s away: the close ended it, not the timeout.
     await expect.poll(() => proxy.openCount(), { timeout: 1_000 }).toBe(0);
     await proxy.setMode('pass');
-  });
-});
-
-describe('probeDelayMs', () => {
-  it('is a twentieth of the outage so far, at least 2 ms, jittered by half either way', () => {
-    expect(probeDelayMs(0, () => 0.5)).toBe(2);
-    expect(probeDelayMs(10_000, () => 0.5)).toBe(500);
-    expect(probeDelayMs(10_000, () => 0)).toBe(250);
-    expect(probeDelayMs(10_000, () => 0.999)).toBeCloseTo(749.5, 1);
   });
 });
