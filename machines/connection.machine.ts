@@ -71,6 +71,11 @@ const failWith = (target: string) => ({
  * tunnel enabled, the tunnel (a child actor of its own, see tunnel.machine.ts) opens before the
  * pool and lives on, supervised, until the session closes.
  */
+const recordCredentials = {
+  type: 'recordCredentials' as const,
+  params: ({ event }: { event: { output: CredentialSource } }) => ({ source: event.output }),
+};
+
 const connectSteps = (failed: string) =>
   ({
     initial: 'credentials',
@@ -81,7 +86,10 @@ const connectSteps = (failed: string) =>
         invoke: {
           src: 'resolveCredentials',
           input: sessionInput,
-          onDone: [{ guard: 'tunnelEnabled', target: 'tunnel' }, { target: 'opening' }],
+          onDone: [
+            { guard: 'tunnelEnabled', target: 'tunnel', actions: recordCredentials },
+            { target: 'opening', actions: recordCredentials },
+          ],
           onError: failWith(failed),
         },
       },
@@ -214,6 +222,9 @@ export const connectionMachine = setup({
         kind: 'ConnectionLost' as const,
       }),
     }),
+    recordCredentials: assign({
+      credentials: (_, params: { source: CredentialSource }) => params.source,
+    }),
     recordSession: assign({
       session: (_, params: { settings: SessionSettings }) => params.settings,
     }),
@@ -263,6 +274,7 @@ export const connectionMachine = setup({
     lastError: null,
     server: null,
     session: null,
+    credentials: null,
     keepalive: { pings: 0, lastPingAt: null, lastLatencyMs: null },
     pool: null,
   }),

@@ -123,6 +123,11 @@ export interface ConnectionContext {
   lastError: TuskErrorData | null;
   server: ServerInfo | null;
   session: SessionSettings | null;
+  /**
+   * Where the last attempt's password came from (a password command runs afresh at every
+   * attempt); never the password itself. Null before the first attempt's credentials step.
+   */
+  credentials: CredentialSource | null;
   keepalive: KeepaliveStats;
   pool: PoolUse | null;
 }

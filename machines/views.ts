@@ -1,6 +1,7 @@
 import type { StateValue } from 'xstate';
 import type { ConnectionConfig, ConnectionStatus } from './config.ts';
 import type {
+  CredentialSource,
   KeepaliveStats,
   PoolUse,
   ServerInfo,
@@ -64,6 +65,8 @@ export interface ConnectionView {
   lastError: TuskErrorData | null;
   server: ServerInfo | null;
   session: SessionSettings | null;
+  /** Where the last attempt's password came from (`command`: run afresh at every attempt). */
+  credentials?: CredentialSource | null;
   keepalive: KeepaliveStats;
   pool: PoolUse | null;
   transitions: TransitionRecord[];

@@ -218,6 +218,9 @@ async function expectWorldIn(
     await expectBackendsGone(world, JSON.stringify(model.value), closeInterrupted);
     return;
   }
+  // The model world's password comes from a command (connection-world.ts): the credentials
+  // step says so in the actor's context, run afresh for this attempt.
+  expect(real.context.credentials, 'where the password came from').toBe('command');
   const backends = await world.backends();
   expect(backends, 'backends while connected').toBeGreaterThanOrEqual(1);
   expect(backends, 'backends while connected').toBeLessThanOrEqual(config.options.poolMax);

@@ -195,6 +195,7 @@ export function createConnectionViews(
       lastError: c.lastError,
       server: c.server,
       session: c.session,
+      credentials: c.credentials,
       keepalive: c.keepalive,
       pool: c.pool,
       transitions: entry.transitions,
@@ -257,6 +258,7 @@ function sameView(a: ConnectionView, b: ConnectionView): boolean {
     a.lastError === b.lastError &&
     a.server === b.server &&
     a.session === b.session &&
+    a.credentials === b.credentials &&
     a.keepalive === b.keepalive &&
     a.pool === b.pool &&
     a.transitions === b.transitions &&

@@ -62,6 +62,9 @@ export function InfoGrid({ view }: { view: ConnectionView }) {
               }`
             : null}
         </Field>
+        {view.credentials === 'command' && (
+          <Field label="Password">from its command, run at every attempt</Field>
+        )}
         {config.sshTunnel?.enabled && (
           <Field label="SSH tunnel">
             {view.tunnel
