@@ -8,7 +8,7 @@ import { download, fileStem, historyJson, pngBlob, svgBlob } from './export.ts';
 import { flowEdges, flowNodes, StateNode, TransitionEdge } from './flow.tsx';
 import type { Box } from './layout.ts';
 import { acceptedEvents, type UserEvent } from './model.ts';
-import { type Focus, momentOf, Viewport } from './moment.tsx';
+import { type Focus, momentOf, Viewport, ZoomBucket } from './moment.tsx';
 import { chartSvg } from './svg.ts';
 import { Timeline } from './Timeline.tsx';
 
@@ -187,10 +187,6 @@ export function StateChart({
             History JSON
           </button>
         </div>
-        <span className="chart-current" aria-live="off">
-          <span className="muted">{travelling ? 'then' : 'state'}</span>{' '}
-          <code data-testid="chart-state">{activeLeaf}</code>
-        </span>
       </div>
       <div
         className={`chart-canvas${travelling ? ' travelling' : ''}`}
@@ -203,6 +199,11 @@ export function StateChart({
           .flatMap((e) => e.data!.lines.map((l) => l.text))
           .join(' | ')}
       >
+        {/* In the canvas's bottom-left corner, which the layout leaves empty: the toolbar keeps to one line at 1280 x 800, the chart gets its height. */}
+        <span className="chart-current" aria-live="off">
+          <span className="muted">{travelling ? 'then' : 'state'}</span>{' '}
+          <code data-testid="chart-state">{activeLeaf}</code>
+        </span>
         <svg className="chart-defs" aria-hidden="true">
           <defs>
             {['chart-arrow', 'chart-arrow-taken'].map((id) => (
@@ -236,6 +237,7 @@ export function StateChart({
             proOptions={{ hideAttribution: true }}
           >
             <Viewport focus={focus} whole={whole} pane={pane} />
+            <ZoomBucket pane={pane} />
             <Controls showInteractive={false} showFitView={false} position="bottom-right" />
           </ReactFlow>
         ) : (

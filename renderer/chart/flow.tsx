@@ -118,6 +118,7 @@ export const TransitionEdge = memo(function TransitionEdge({
         <EdgeLabelRenderer>
           <div
             className={`chart-label${data.taken ? ' taken' : ''}${data.live ? ' live' : ''}`}
+            title={data.lines.map((l) => l.text).join('\n')}
             ref={(el) => {
               // Through the CSSOM: the page's style-src policy allows it.
               if (el) el.style.transform = `translate(${at.x}px, ${at.y}px)`;

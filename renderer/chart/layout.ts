@@ -1,5 +1,5 @@
 import ELK, { type ElkExtendedEdge, type ElkNode, type ElkPort } from 'elkjs/lib/elk.bundled.js';
-import { LEAF_HEIGHT, labelHeight, labelWidth, nameWidth } from './measure.ts';
+import { HEADER, LEAF_HEIGHT, labelHeight, labelWidth, nameWidth } from './measure.ts';
 import type { Chart, ChartNode } from './model.ts';
 import { placeRow, type RowLayout } from './rows.ts';
 
@@ -254,9 +254,9 @@ export async function layoutChart(
         return {
           id: node.path,
           layoutOptions: {
-            'elk.padding': '[top=32,left=12,bottom=12,right=12]',
+            'elk.padding': `[top=${HEADER + 8},left=12,bottom=12,right=12]`,
             'elk.nodeSize.constraints': 'MINIMUM_SIZE',
-            'elk.nodeSize.minimum': `(${nameWidth(node.key) + 40},60)`,
+            'elk.nodeSize.minimum': `(${nameWidth(node.key) + 40},${HEADER + 36})`,
           },
           children: rows.has(node.path + ROW)
             ? [...build(node.path).filter((c) => !rowOf.has(c.id)), rowBox(node.path + ROW)]

@@ -1,4 +1,4 @@
-import { useReactFlow } from '@xyflow/react';
+import { useReactFlow, useStore } from '@xyflow/react';
 import { useEffect, useRef } from 'react';
 import type { ConnectionView, TransitionRecord } from '../../machines/views.ts';
 import { activePaths } from '../lib/state-paths.ts';
@@ -11,6 +11,7 @@ import {
 } from './charts.ts';
 import type { Moment } from './flow.tsx';
 import type { Box } from './layout.ts';
+import { LABEL_PX } from './measure.ts';
 import { childPath, edgesTaken } from './model.ts';
 
 export type Focus = { kind: 'fit' } | { kind: 'box'; box: Box };
@@ -45,6 +46,20 @@ export function Viewport({
     observer.observe(pane);
     return () => observer.disconnect();
   }, [focus, whole, pane, flow]);
+  return null;
+}
+
+/**
+ * How large the transition labels are on screen, as `data-zoom` on the pane: far (under 6 px,
+ * the whole machine fitted), mid, near. The stylesheet magnifies a hovered label by it.
+ */
+export function ZoomBucket({ pane }: { pane: HTMLElement | null }) {
+  const zoom = useStore((s) => s.transform[2]);
+  const px = LABEL_PX * zoom;
+  const bucket = px < 6 ? 'far' : px < 10 ? 'mid' : 'near';
+  useEffect(() => {
+    if (pane) pane.dataset.zoom = bucket;
+  }, [pane, bucket]);
   return null;
 }
 

@@ -1,4 +1,4 @@
-import { LEAF_HEIGHT, labelHeight, labelWidth, nameWidth } from './measure.ts';
+import { HEADER, LEAF_HEIGHT, labelHeight, labelWidth, nameWidth } from './measure.ts';
 import type { ChartNode } from './model.ts';
 
 /**
@@ -25,7 +25,6 @@ export interface RowLayout {
 }
 
 const PAD = 12;
-const HEADER = 24;
 
 export function placeRow(
   /** The row's own state, named over it; null for the unnamed row of a compound's simple states. */
@@ -45,7 +44,7 @@ export function placeRow(
   const over = Math.max(0, ...next.map((g) => labelHeight(g.lines)));
   // The labels over the arrows must clear the row's own name.
   const header = node ? HEADER : 0;
-  const top = Math.max(node ? 32 : 4, header + over - LEAF_HEIGHT / 2 + 6);
+  const top = Math.max(node ? HEADER + 8 : 4, header + over - LEAF_HEIGHT / 2 + 6);
   const mid = top + LEAF_HEIGHT / 2;
 
   const boxes = new Map<string, Box>();

@@ -1,4 +1,5 @@
 import type { Layout } from './layout.ts';
+import { HEADER, LABEL_PX, LINE_HEIGHT, NAME_PX } from './measure.ts';
 import type { Chart } from './model.ts';
 
 /**
@@ -49,11 +50,11 @@ export function chartSvg(chart: Chart, layout: Layout, options: SvgOptions = {})
     const label = node.child ? `${node.key} (child actor)` : node.key;
     if (node.compound) {
       out.push(
-        `<text x="${box.absX + 10}" y="${box.absY + 18}" font-size="12" font-weight="600" fill="${node.child ? '#8250df' : '#1f2328'}">${esc(label)}</text></g>`,
+        `<text x="${box.absX + 10}" y="${box.absY + Math.round(HEADER * 0.72)}" font-size="${NAME_PX}" font-weight="600" fill="${node.child ? '#8250df' : '#1f2328'}">${esc(label)}</text></g>`,
       );
     } else {
       out.push(
-        `<text x="${box.absX + box.width / 2}" y="${box.absY + box.height / 2 + 4}" font-size="12" text-anchor="middle" fill="${on ? '#ffffff' : '#1f2328'}">${esc(label)}</text></g>`,
+        `<text x="${box.absX + box.width / 2}" y="${box.absY + box.height / 2 + Math.round(NAME_PX * 0.35)}" font-size="${NAME_PX}" text-anchor="middle" fill="${on ? '#ffffff' : '#1f2328'}">${esc(label)}</text></g>`,
       );
     }
   }
@@ -74,7 +75,7 @@ export function chartSvg(chart: Chart, layout: Layout, options: SvgOptions = {})
     );
     placed.lines.forEach((line, i) => {
       out.push(
-        `<text x="${l.x + l.width / 2}" y="${l.y + 11 + i * 13}" font-size="10.5" text-anchor="middle" fill="${on ? '#1f6feb' : '#57606a'}">${esc(line)}</text>`,
+        `<text x="${l.x + l.width / 2}" y="${l.y + LINE_HEIGHT - 1 + i * LINE_HEIGHT}" font-size="${LABEL_PX}" text-anchor="middle" fill="${on ? '#1f6feb' : '#57606a'}">${esc(line)}</text>`,
       );
     });
   }

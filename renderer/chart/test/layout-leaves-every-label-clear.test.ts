@@ -1,13 +1,13 @@
 import { expect, test } from 'vitest';
 import { connectionChart } from '../charts.ts';
 import type { Box } from '../layout.ts';
-import { nameWidth } from '../measure.ts';
+import { HEADER, LABEL_PX, NAME_PX, nameWidth } from '../measure.ts';
 
 /**
  * From the layout's own boxes: no state's name is covered by another state, by an edge's
  * label, or crossed by an edge; no two edge labels overlap. Then fitted to the chart's panel
  * at 1280 × 800 and 1920 × 1080 (the canvas sizes measured in Chromium), the whole machine is
- * inside the panel.
+ * inside the panel and its state names are drawn large enough to read.
  */
 
 const { chart, layout } = await connectionChart();
@@ -22,7 +22,7 @@ const overlap = (a: Box, b: Box, inset = 0.5) =>
 const nameBoxes = chart.nodes.map((n) => {
   const p = layout.nodes.get(n.path)!;
   const box: Box = n.compound
-    ? { x: p.absX, y: p.absY, width: nameWidth(n.key) + (n.child ? 80 : 0), height: 24 }
+    ? { x: p.absX, y: p.absY, width: nameWidth(n.key) + (n.child ? 110 : 0), height: HEADER }
     : { x: p.absX, y: p.absY, width: p.width, height: p.height };
   return { path: n.path, box };
 });
@@ -92,11 +92,16 @@ test('no edge crosses a state name', () => {
   expect(hits).toEqual([]);
 });
 
-test.each([
-  ['1280 x 800', { width: 922, height: 585 }, 0.48],
-  ['1920 x 1080', { width: 1220, height: 865 }, 0.7],
-])('fitted at %s, the whole machine is inside the panel', (_, pane, least) => {
-  const zoom = Math.min((pane.width - 24) / layout.width, (pane.height - 24) / layout.height);
+// The canvas (.chart-canvas) measured in Chromium at each window size.
+const PANES = [
+  ['1280 x 800', { width: 922, height: 608 }, 0.47, 10],
+  ['1920 x 1080', { width: 1220, height: 888 }, 0.68, 14.5],
+] as const;
+const fitted = (pane: { width: number; height: number }) =>
+  Math.min((pane.width - 24) / layout.width, (pane.height - 24) / layout.height);
+
+test.each(PANES)('fitted at %s, the whole machine is inside the panel', (_, pane, least) => {
+  const zoom = fitted(pane);
   // How far the whole machine must shrink to fit: ELK alone needed 0.22 at 1280 x 800.
   expect(zoom).toBeGreaterThanOrEqual(least);
   expect(layout.width * zoom).toBeLessThanOrEqual(pane.width);
@@ -107,3 +112,20 @@ test.each([
     expect(p.absY + p.height).toBeLessThanOrEqual(layout.height + 0.5);
   }
 });
+
+test.each(PANES)(
+  'fitted at %s, every state name is drawn readable (at least 10 px, 14.5 at 1920 x 1080)',
+  (_, pane, _least, px) => {
+    const zoom = fitted(pane);
+    // Every state's box holds its name at NAME_PX: a leaf is as tall as a line of it, a compound's
+    // header too; on screen that is NAME_PX × zoom.
+    for (const n of chart.nodes) {
+      const p = layout.nodes.get(n.path)!;
+      expect(Math.min(p.height, n.compound ? HEADER : p.height)).toBeGreaterThanOrEqual(NAME_PX);
+      expect(p.width).toBeGreaterThanOrEqual(nameWidth(n.key));
+    }
+    expect(NAME_PX * zoom).toBeGreaterThanOrEqual(px);
+    // Names set large against the labels: the labels are read zoomed in or on hover.
+    expect(NAME_PX / LABEL_PX).toBeGreaterThanOrEqual(2.5);
+  },
+);
