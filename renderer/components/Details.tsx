@@ -1,5 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
-import type { TransitionRecord } from '../../machines/views.ts';
+import type { ConnectionView, TransitionRecord } from '../../machines/views.ts';
 import type { UserEvent } from '../chart/model.ts';
 import { asErrorData } from '../lib/errors.ts';
 import { leafPath } from '../lib/state-paths.ts';
@@ -34,7 +34,6 @@ export function Details({
   onDeleted: () => void;
 }) {
   const view = useView(id);
-  const history = useHistory(id, view?.transitions ?? NO_TRANSITIONS);
   const { transport, announcer } = useServices();
   const [tab, setTab] = useState<Tab>('chart');
   const [confirmDisconnect, setConfirmDisconnect] = useState(false);
@@ -108,7 +107,7 @@ export function Details({
       {tab === 'chart' && (
         <div className="tab-panel chart-panel" role="tabpanel" aria-label="State chart">
           <Suspense fallback={<p className="empty">Loading the chart…</p>}>
-            <StateChart view={view} onSend={send} records={history} />
+            <ChartWithHistory view={view} onSend={send} />
           </Suspense>
           <aside className="history" aria-label="History">
             <h2 className="section-title">Recent transitions</h2>
@@ -135,6 +134,21 @@ export function Details({
       )}
     </section>
   );
+}
+
+/**
+ * The chart with its connection's durable history. The history is state of its own here, so
+ * its answers from the host redraw the chart and its timeline, not the whole details.
+ */
+function ChartWithHistory({
+  view,
+  onSend,
+}: {
+  view: ConnectionView;
+  onSend: (event: UserEvent) => void;
+}) {
+  const history = useHistory(view.id, view.transitions ?? NO_TRANSITIONS);
+  return <StateChart view={view} onSend={onSend} records={history} />;
 }
 
 function TabButton({
