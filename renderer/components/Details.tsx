@@ -1,4 +1,13 @@
-import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import {
+  lazy,
+  memo,
+  Suspense,
+  useCallback,
+  useDeferredValue,
+  useEffect,
+  useRef,
+  useState,
+} from 'react';
 import type { ConnectionView, TransitionRecord } from '../../machines/views.ts';
 import type { UserEvent } from '../chart/model.ts';
 import { asErrorData } from '../lib/errors.ts';
@@ -20,6 +29,9 @@ import { Transitions } from './Transitions.tsx';
 const StateChart = lazy(() =>
   import('../chart/StateChart.tsx').then((m) => ({ default: m.StateChart })),
 );
+
+// Memoised: while the deferred view is the one it drew, the urgent render skips it.
+const Chart = memo(StateChart);
 
 type Tab = 'chart' | 'console';
 const NO_TRANSITIONS: TransitionRecord[] = [];
@@ -106,13 +118,7 @@ export function Details({
       </div>
       {tab === 'chart' && (
         <div className="tab-panel chart-panel" role="tabpanel" aria-label="State chart">
-          <Suspense fallback={<p className="empty">Loading the chart…</p>}>
-            <ChartWithHistory view={view} onSend={send} />
-          </Suspense>
-          <aside className="history" aria-label="History">
-            <h2 className="section-title">Recent transitions</h2>
-            <Transitions transitions={view.transitions} />
-          </aside>
+          <ChartWithHistory view={view} onSend={send} />
         </div>
       )}
       {/* Kept mounted while hidden: leaving the tab must not end the console's session. */}
@@ -137,7 +143,7 @@ export function Details({
 }
 
 /**
- * The chart with its connection's durable history. The history is state of its own here, so
+ * The chart with its connection's durable history, and the recent transitions beside it. The history is state of its own here, so
  * its answers from the host redraw the chart and its timeline, not the whole details.
  */
 function ChartWithHistory({
@@ -147,9 +153,24 @@ function ChartWithHistory({
   view: ConnectionView;
   onSend: (event: UserEvent) => void;
 }) {
-  const history = useHistory(view.id, view.transitions ?? NO_TRANSITIONS);
-  return <StateChart view={view} onSend={onSend} records={history} />;
+  // The status (the row, the header) is painted first; the chart and its timeline follow in a
+  // render React may interrupt, so redrawing ninety nodes never holds the new status back.
+  const shown = useDeferredValue(view);
+  const history = useHistory(shown.id, shown.transitions ?? NO_TRANSITIONS);
+  return (
+    <>
+      <Suspense fallback={<p className="empty">Loading the chart…</p>}>
+        <Chart view={shown} onSend={onSend} records={history} />
+      </Suspense>
+      <aside className="history" aria-label="History">
+        <h2 className="section-title">Recent transitions</h2>
+        <RecentTransitions transitions={shown.transitions} />
+      </aside>
+    </>
+  );
 }
+
+const RecentTransitions = memo(Transitions);
 
 function TabButton({
   tab,
