@@ -32,6 +32,7 @@ const StateChart = lazy(() =>
 
 // Memoised: while the deferred view is the one it drew, the urgent render skips it.
 const Chart = memo(StateChart);
+const Console = memo(QueryConsole);
 
 type Tab = 'chart' | 'console';
 const NO_TRANSITIONS: TransitionRecord[] = [];
@@ -84,7 +85,11 @@ export function Details({
     [transport, announcer],
   );
 
-  if (!view) return <EmptyDetails />;
+  // The console (often hidden behind the chart) follows the view in a deferred render too.
+  const consoleView = useDeferredValue(view);
+  const editThis = useCallback(() => onEdit(id), [onEdit, id]);
+
+  if (!view || !consoleView) return <EmptyDetails />;
   const { config } = view;
   return (
     <section className="details" aria-labelledby="details-title">
@@ -123,7 +128,7 @@ export function Details({
       )}
       {/* Kept mounted while hidden: leaving the tab must not end the console's session. */}
       <div className="tab-panel" role="tabpanel" aria-label="Console" hidden={tab !== 'console'}>
-        <QueryConsole view={view} onEdit={() => onEdit(id)} />
+        <Console view={consoleView} onEdit={editThis} />
       </div>
       {confirmDisconnect && (
         <Confirm
