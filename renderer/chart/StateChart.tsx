@@ -108,15 +108,20 @@ export function StateChart({
     [ready, moment, view.config.name],
   );
   const stem = fileStem(view.config.name);
+  // Stable while the history grows (it reads the latest through a ref): the timeline's marks
+  // are memoised on it, and a new one would redraw every mark at each transition.
+  const listRef = useRef(list);
+  listRef.current = list;
   const pick = useCallback(
     (i: number | null) => {
       if (i === null) return travelTo(null);
+      const list = listRef.current;
       const t = list[i]!.at;
       let n = 0;
       for (let j = i - 1; j >= 0 && list[j]!.at === t; j--) n++;
       travelTo(t, n);
     },
-    [list, travelTo],
+    [travelTo],
   );
 
   return (

@@ -8,7 +8,7 @@ import {
   type NodeProps,
   Position,
 } from '@xyflow/react';
-import { memo } from 'react';
+import { memo, useCallback } from 'react';
 import type { Layout } from './layout.ts';
 import type { Chart, UserEvent } from './model.ts';
 
@@ -94,11 +94,21 @@ export const TransitionEdge = memo(function TransitionEdge({
   id,
   data,
 }: EdgeProps<Edge<EdgeData>>) {
+  const at = data?.labelAt ?? null;
+  // Placed through the CSSOM (the page's style-src policy allows it), once per position: a new
+  // ref function at each render would write the style again at each render.
+  const x = at?.x;
+  const y = at?.y;
+  const place = useCallback(
+    (el: HTMLDivElement | null) => {
+      if (el) el.style.transform = `translate(${x}px, ${y}px)`;
+    },
+    [x, y],
+  );
   if (!data) return null;
   const cls = ['chart-edge', data.taken && 'taken', data.live && 'live', data.spawn && 'spawn']
     .filter(Boolean)
     .join(' ');
-  const at = data.labelAt;
   return (
     <>
       {data.paths.map((p, i) => (
@@ -119,10 +129,7 @@ export const TransitionEdge = memo(function TransitionEdge({
           <div
             className={`chart-label${data.taken ? ' taken' : ''}${data.live ? ' live' : ''}`}
             title={data.lines.map((l) => l.text).join('\n')}
-            ref={(el) => {
-              // Through the CSSOM: the page's style-src policy allows it.
-              if (el) el.style.transform = `translate(${at.x}px, ${at.y}px)`;
-            }}
+            ref={place}
           >
             {data.lines.map((line) =>
               line.send && data.onSend ? (
@@ -153,6 +160,14 @@ export interface Moment {
   entered: string | null;
 }
 
+/** Where StateNode draws its two handles: top centre in, bottom centre out. */
+function handlesOf(width: number, height: number): NonNullable<Node['handles']> {
+  return [
+    { type: 'target', position: Position.Top, x: width / 2, y: 0, width: 1, height: 1 },
+    { type: 'source', position: Position.Bottom, x: width / 2, y: height, width: 1, height: 1 },
+  ];
+}
+
 type NodeCache = Map<string, { key: string; node: Node<StateData> }>;
 type EdgeCache = Map<string, { key: string; edge: Edge<EdgeData> }>;
 
@@ -170,6 +185,12 @@ export function flowNodes(chart: Chart, layout: Layout, m: Moment, cache: NodeCa
       position: { x: p.x, y: p.y },
       width: p.width,
       height: p.height,
+      // Its size and handles known up front, as the layout gave them: a node object React Flow
+      // has not seen has no measured handles, and every edge at it would draw nothing until
+      // the DOM was measured again (each edge and its label unmounted, then mounted, a frame
+      // later, at every state change).
+      measured: { width: p.width, height: p.height },
+      handles: handlesOf(p.width, p.height),
       ...(n.parent ? { parentId: n.parent } : {}),
       draggable: false,
       selectable: false,

@@ -1,5 +1,14 @@
-import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
-import type { TransitionRecord } from '../../machines/views.ts';
+import {
+  lazy,
+  memo,
+  Suspense,
+  useCallback,
+  useDeferredValue,
+  useEffect,
+  useRef,
+  useState,
+} from 'react';
+import type { ConnectionView, TransitionRecord } from '../../machines/views.ts';
 import type { UserEvent } from '../chart/model.ts';
 import { asErrorData } from '../lib/errors.ts';
 import { leafPath } from '../lib/state-paths.ts';
@@ -21,6 +30,10 @@ const StateChart = lazy(() =>
   import('../chart/StateChart.tsx').then((m) => ({ default: m.StateChart })),
 );
 
+// Memoised: while the deferred view is the one it drew, the urgent render skips it.
+const Chart = memo(StateChart);
+const Console = memo(QueryConsole);
+
 type Tab = 'chart' | 'console';
 const NO_TRANSITIONS: TransitionRecord[] = [];
 
@@ -34,7 +47,6 @@ export function Details({
   onDeleted: () => void;
 }) {
   const view = useView(id);
-  const history = useHistory(id, view?.transitions ?? NO_TRANSITIONS);
   const { transport, announcer } = useServices();
   const [tab, setTab] = useState<Tab>('chart');
   const [confirmDisconnect, setConfirmDisconnect] = useState(false);
@@ -73,7 +85,11 @@ export function Details({
     [transport, announcer],
   );
 
-  if (!view) return <EmptyDetails />;
+  // The console (often hidden behind the chart) follows the view in a deferred render too.
+  const consoleView = useDeferredValue(view);
+  const editThis = useCallback(() => onEdit(id), [onEdit, id]);
+
+  if (!view || !consoleView) return <EmptyDetails />;
   const { config } = view;
   return (
     <section className="details" aria-labelledby="details-title">
@@ -107,18 +123,12 @@ export function Details({
       </div>
       {tab === 'chart' && (
         <div className="tab-panel chart-panel" role="tabpanel" aria-label="State chart">
-          <Suspense fallback={<p className="empty">Loading the chart…</p>}>
-            <StateChart view={view} onSend={send} records={history} />
-          </Suspense>
-          <aside className="history" aria-label="History">
-            <h2 className="section-title">Recent transitions</h2>
-            <Transitions transitions={view.transitions} />
-          </aside>
+          <ChartWithHistory view={view} onSend={send} />
         </div>
       )}
       {/* Kept mounted while hidden: leaving the tab must not end the console's session. */}
       <div className="tab-panel" role="tabpanel" aria-label="Console" hidden={tab !== 'console'}>
-        <QueryConsole view={view} onEdit={() => onEdit(id)} />
+        <Console view={consoleView} onEdit={editThis} />
       </div>
       {confirmDisconnect && (
         <Confirm
@@ -136,6 +146,36 @@ export function Details({
     </section>
   );
 }
+
+/**
+ * The chart with its connection's durable history, and the recent transitions beside it. The history is state of its own here, so
+ * its answers from the host redraw the chart and its timeline, not the whole details.
+ */
+function ChartWithHistory({
+  view,
+  onSend,
+}: {
+  view: ConnectionView;
+  onSend: (event: UserEvent) => void;
+}) {
+  // The status (the row, the header) is painted first; the chart and its timeline follow in a
+  // render React may interrupt, so redrawing ninety nodes never holds the new status back.
+  const shown = useDeferredValue(view);
+  const history = useHistory(shown.id, shown.transitions ?? NO_TRANSITIONS);
+  return (
+    <>
+      <Suspense fallback={<p className="empty">Loading the chart…</p>}>
+        <Chart view={shown} onSend={onSend} records={history} />
+      </Suspense>
+      <aside className="history" aria-label="History">
+        <h2 className="section-title">Recent transitions</h2>
+        <RecentTransitions transitions={shown.transitions} />
+      </aside>
+    </>
+  );
+}
+
+const RecentTransitions = memo(Transitions);
 
 function TabButton({
   tab,

@@ -59,5 +59,9 @@ test('the chart travels through get_history (the tunnel too), then asks only for
     }),
   );
   await waitFor(() => expect(within(strip).getAllByRole('option')).toHaveLength(4));
-  expect(asked).toEqual([{ connectionId: view.id }, { connectionId: view.id, since: 150 }]);
+  // Asked once the transitions have settled; the new mark was drawn from the view meanwhile.
+  await waitFor(() =>
+    expect(asked).toEqual([{ connectionId: view.id }, { connectionId: view.id, since: 150 }]),
+  );
+  expect(within(strip).getAllByRole('option')).toHaveLength(4);
 });
