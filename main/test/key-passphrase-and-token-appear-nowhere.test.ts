@@ -6,9 +6,8 @@ import { startPostgres } from '../../test/harness/postgres.ts';
 import { sharedServer, uniqueName } from '../../test/harness/shared.ts';
 import { makeClientCertificate, makeTlsFixtures } from '../../test/harness/tls.ts';
 import { SSL_KEY_PASSPHRASE } from '../credentials/index.ts';
-import type { ConnectionService } from '../service.ts';
 import { configFor, rejection, startService, untilStatus } from './helpers.ts';
-import { errorTexts, filesUnder } from './secret-scan.ts';
+import { errorTexts, filesUnder, snapshotsOf } from './secret-scan.ts';
 
 // Distinctive, so a match anywhere is one of these and nothing else.
 const PASSPHRASE = `Tusk-KEY-${randomUUID()}`;
@@ -29,15 +28,6 @@ afterAll(async () => {
   await certServer.dispose();
   await tls.dispose();
 });
-
-function snapshotsOf(service: ConnectionService): string[] {
-  const { manager } = service;
-  const texts = [JSON.stringify(manager.getSnapshot())];
-  for (const child of Object.values(manager.getSnapshot().children)) {
-    if (child) texts.push(JSON.stringify(child.getSnapshot()));
-  }
-  return texts;
-}
 
 it('the key passphrase and a command’s token are nowhere: file, snapshots, events, errors, logs, test results', async () => {
   const seen: { where: string; text: string }[] = [];

@@ -7,9 +7,8 @@ import type { ConnectionStatus } from '../../machines/config.ts';
 import { createFaultProxy, type FaultProxy } from '../../test/harness/fault-proxy.ts';
 import { sharedServer, uniqueName } from '../../test/harness/shared.ts';
 import { HISTORY_DIR } from '../history/index.ts';
-import type { ConnectionService } from '../service.ts';
 import { configFor, rejection, startService, untilStatus } from './helpers.ts';
-import { errorTexts, filesUnder } from './secret-scan.ts';
+import { errorTexts, filesUnder, snapshotsOf } from './secret-scan.ts';
 
 const server = sharedServer();
 const role = uniqueName('secret_user');
@@ -23,20 +22,6 @@ afterEach(async () => {
   await proxy?.close();
   proxy = undefined;
 });
-
-/** The manager's and every child's snapshot and persisted snapshot, as JSON. */
-function snapshotsOf(service: ConnectionService): string[] {
-  const { manager } = service;
-  const texts = [
-    JSON.stringify(manager.getSnapshot()),
-    JSON.stringify(manager.getPersistedSnapshot()),
-  ];
-  for (const child of Object.values(manager.getSnapshot().children)) {
-    if (!child) continue;
-    texts.push(JSON.stringify(child.getSnapshot()), JSON.stringify(child.getPersistedSnapshot()));
-  }
-  return texts;
-}
 
 it('the password is in the keyring and nowhere else: file, snapshots, events, errors, logs', async () => {
   const seen: { where: string; text: string }[] = [];

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
+import type { ConnectionService } from '../service.ts';
 
 /*
  * What the "appears nowhere" tests search for a secret: every way an error can be printed, and
@@ -19,4 +20,18 @@ export async function filesUnder(dir: string): Promise<string[]> {
   return Promise.all(
     entries.filter((e) => e.isFile()).map((e) => readFile(join(e.parentPath, e.name), 'utf8')),
   );
+}
+
+/** The manager's and every child's snapshot and persisted snapshot, as JSON. */
+export function snapshotsOf(service: ConnectionService): string[] {
+  const { manager } = service;
+  const texts = [
+    JSON.stringify(manager.getSnapshot()),
+    JSON.stringify(manager.getPersistedSnapshot()),
+  ];
+  for (const child of Object.values(manager.getSnapshot().children)) {
+    if (!child) continue;
+    texts.push(JSON.stringify(child.getSnapshot()), JSON.stringify(child.getPersistedSnapshot()));
+  }
+  return texts;
 }
