@@ -4,6 +4,7 @@ import { ActorsScreen } from './actors/ActorsScreen.tsx';
 import { ConnectionForm } from './components/ConnectionForm.tsx';
 import { ConnectionsTimeline } from './components/ConnectionsTimeline.tsx';
 import { Details } from './components/Details.tsx';
+import { Segmented } from './components/Segmented.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
 import { statusText } from './lib/format.ts';
@@ -13,6 +14,11 @@ import { useOpenRequest } from './store/time-travel.ts';
 
 type Editing = { mode: 'new' } | { mode: 'edit'; id: string } | null;
 type Screen = 'details' | 'timeline' | 'actors';
+const SCREENS = [
+  ['details', 'Connection'],
+  ['timeline', 'Timeline'],
+  ['actors', 'Actor system'],
+] as const;
 
 const tone = (status: ConnectionStatus) =>
   status === 'connected'
@@ -79,32 +85,7 @@ export function App() {
           New connection
         </button>
         <span className="toolbar-gap" />
-        <div className="segmented" role="tablist" aria-label="Screen">
-          <button
-            type="button"
-            role="tab"
-            aria-selected={screen === 'details'}
-            onClick={() => setScreen('details')}
-          >
-            Connection
-          </button>
-          <button
-            type="button"
-            role="tab"
-            aria-selected={screen === 'timeline'}
-            onClick={() => setScreen('timeline')}
-          >
-            Timeline
-          </button>
-          <button
-            type="button"
-            role="tab"
-            aria-selected={screen === 'actors'}
-            onClick={() => setScreen('actors')}
-          >
-            Actor system
-          </button>
-        </div>
+        <Segmented label="Screen" options={SCREENS} value={screen} onChange={setScreen} />
       </header>
       <Sidebar selectedId={selectedId} onSelect={select} />
       <main className="main">

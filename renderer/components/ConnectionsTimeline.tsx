@@ -17,6 +17,7 @@ import {
 import { useServices, useView } from '../store/app-context.tsx';
 import { listEntries, sameEntries } from '../store/listing.ts';
 import { openChartAt } from '../store/time-travel.ts';
+import { Segmented } from './Segmented.tsx';
 
 const ROW = 30;
 /** The right edge moves with the clock; a pixel of a day-wide lane is about a minute. */
@@ -34,6 +35,7 @@ const RANGE_TEXT: Record<TimelineWindow, string> = {
   hour: 'Last hour',
   day: 'Last day',
 };
+const RANGES = (['minutes', 'hour', 'day'] as const).map((w) => [w, RANGE_TEXT[w]] as const);
 
 /**
  * Every connection's status over the last hour or day, one lane each (Grafana's state
@@ -91,22 +93,15 @@ export function ConnectionsTimeline() {
           ))}
         </ul>
         <span className="toolbar-gap" />
-        <div className="segmented" role="tablist" aria-label="Time range">
-          {(['minutes', 'hour', 'day'] as const).map((w) => (
-            <button
-              key={w}
-              type="button"
-              role="tab"
-              aria-selected={range === w}
-              onClick={() => {
-                setRange(w);
-                setNow(Date.now());
-              }}
-            >
-              {RANGE_TEXT[w]}
-            </button>
-          ))}
-        </div>
+        <Segmented
+          label="Time range"
+          options={RANGES}
+          value={range}
+          onChange={(w) => {
+            setRange(w);
+            setNow(Date.now());
+          }}
+        />
       </header>
       <p className="muted lanes-hint">
         Each connection's status over the {RANGE_TEXT[range].toLowerCase()}. Pick a stretch, or
