@@ -158,9 +158,9 @@ function ChartWithHistory({
   view: ConnectionView;
   onSend: (event: UserEvent) => void;
 }) {
-  // The status (the row, the header) is painted first; the chart and its timeline follow in a
-  // render React may interrupt, so redrawing ninety nodes never holds the new status back.
-  const shown = useDeferredValue(view);
+  // Not deferred: a deferred render may skip a state that lasted less than a render (a quick
+  // reconnect), and the live chart must walk through every state the row shows.
+  const shown = view;
   const history = useHistory(shown.id, shown.transitions ?? NO_TRANSITIONS);
   return (
     <>
