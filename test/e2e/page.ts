@@ -2,6 +2,7 @@ import { chmod, mkdtemp, realpath, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { WebSocket } from 'ws';
 
 /**
  * A data directory for one app run, readable by the `postgres` user (the demo's server runs as
@@ -26,12 +27,16 @@ export async function makeDataDir(): Promise<{ dir: string; dispose(): Promise<v
 export const row = (page: Page, name: string): Locator =>
   page.getByRole('option').filter({ has: page.locator('.row-name', { hasText: name }) });
 
-/** Waits until `read()` gives `want`, polling; the message says what it saw last. */
+/**
+ * Waits until `read()` gives `want`, polling; the message says what it saw last, and what
+ * `explain` adds (say, the host's record of the same moments).
+ */
 export async function until<T>(
   what: string,
   read: () => Promise<T>,
   ok: (value: T) => boolean,
   ms = 20_000,
+  explain?: () => Promise<string>,
 ): Promise<T> {
   const deadline = Date.now() + ms;
   let last: T | undefined;
@@ -40,7 +45,35 @@ export async function until<T>(
     if (ok(last)) return last;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`${what}: still ${JSON.stringify(last)} after ${ms} ms`);
+  const more = explain ? `\n${await explain().catch((e) => `(explain failed: ${e})`)}` : '';
+  throw new Error(`${what}: still ${JSON.stringify(last)} after ${ms} ms${more}`);
+}
+
+/**
+ * What the host recorded of a connection's transitions (its history, asked on a socket of the
+ * test's own) and the tail of the app's output: for a failed wait on a live state, to tell a
+ * page that missed a state from a host that never took it.
+ */
+export async function hostRecord(
+  app: { url: string; output(): string },
+  connectionId: string,
+): Promise<string> {
+  const url = new URL(app.url);
+  const socket = new WebSocket(`ws://${url.host}/ipc${url.search}`);
+  const history = await new Promise<string>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.once('open', () =>
+      socket.send(JSON.stringify({ id: 1, command: 'get_history', args: { connectionId } })),
+    );
+    socket.on('message', (data) => {
+      const frame = JSON.parse(data.toString()) as { id?: number };
+      if (frame.id === 1) resolve(data.toString());
+    });
+  }).finally(() => socket.close());
+  const lines = app.output().trimEnd().split('\n');
+  return [`host history: ${history.slice(-4000)}`, 'app output (tail):', ...lines.slice(-40)].join(
+    '\n',
+  );
 }
 
 /**
