@@ -53,6 +53,13 @@ export interface ConnectionViews {
   all(): ConnectionView[];
   /** Called with a connection's id when its view may have changed, or it was removed. */
   onChange(listener: (connectionId: string) => void): () => void;
+  /**
+   * Called as a connection's status changes (connected to reconnecting, ...), before its view
+   * moves on, with the view as it stood in the status it leaves (built only if `left` is called,
+   * and only during the call): a stream that coalesces per frame can still send a status that
+   * lasted less than a frame.
+   */
+  onStatusChange(listener: (connectionId: string, left: () => ConnectionView) => void): () => void;
   /** Something the actor does not hold changed (its sessions, its demo flag): rebuild its view. */
   invalidate(connectionId: string): void;
   stop(): void;
@@ -78,6 +85,7 @@ export function createConnectionViews(
   const byId = new Map<string, Entry>();
   const byRef = new Map<unknown, Entry>();
   const listeners = new Set<(connectionId: string) => void>();
+  const statusListeners = new Set<(connectionId: string, left: () => ConnectionView) => void>();
   let children: Record<string, AnyActorRef | undefined> = {};
 
   const changed = (id: string) => {
@@ -130,6 +138,10 @@ export function createConnectionViews(
   ) => {
     // A stopped actor's last snapshot says nothing new; the manager's children say it is gone.
     if (snapshot === entry.last || snapshot.status === 'stopped') return;
+    if (statusListeners.size > 0 && statusOf(snapshot.value) !== statusOf(entry.last.value)) {
+      const left = () => viewOf(entry);
+      for (const listener of statusListeners) listener(entry.id, left);
+    }
     const path = statePath(snapshot.value);
     if (path !== entry.path && !options.history) {
       entry.history.push(
@@ -180,8 +192,10 @@ export function createConnectionViews(
     markStale(entry);
   });
 
+  // From the snapshot the entry has taken in (the actor's may already be the next one, while a
+  // status-change listener asks for the view of the status being left).
   const build = (entry: Entry): ConnectionView => {
-    const snapshot = entry.ref.getSnapshot();
+    const snapshot = entry.last;
     const c = snapshot.context;
     entry.transitions ??= entry.history.toArray();
     const next: ConnectionView = {
@@ -225,6 +239,10 @@ export function createConnectionViews(
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    onStatusChange(listener) {
+      statusListeners.add(listener);
+      return () => statusListeners.delete(listener);
+    },
     invalidate(id) {
       const entry = byId.get(id);
       if (entry) markStale(entry);
@@ -234,6 +252,7 @@ export function createConnectionViews(
       stopSessions?.();
       stopHistory?.();
       listeners.clear();
+      statusListeners.clear();
     },
   };
 }

@@ -16,7 +16,10 @@ export interface ViewStream {
   close(): void;
 }
 
-/** About one display frame: a burst of transitions becomes one message. */
+/**
+ * About one display frame: a burst of transitions becomes one message, except that a status
+ * (connected, reconnecting, ...) is never skipped (see `onStatusChange` below).
+ */
 export const FRAME_MS = 16;
 
 export function createViewStream(
@@ -29,14 +32,25 @@ export function createViewStream(
   let touched = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
 
-  const flush = () => {
+  const flush = (current: (connectionId: string) => ConnectionView | undefined = views.get) => {
     clearTimeout(timer);
     timer = undefined;
     const ids = touched;
     touched = new Set();
-    const payload = viewsDelta(ids, views.get, sent);
+    const payload = viewsDelta(ids, current, sent);
     if (payload) for (const listener of [...listeners]) listener(payload);
   };
+
+  // A status no subscriber has seen, left within the frame (a reconnect faster than 16 ms: the
+  // first attempt after a loss goes at once): what is pending goes now, with that status, so
+  // every status a connection takes reaches the page, for one message at least. The status it
+  // moves to follows in the next frame as usual.
+  const stopStatus = views.onStatusChange((id, left) => {
+    if (listeners.size === 0 || !touched.has(id)) return;
+    const view = left();
+    if (sent.get(id)?.status === view.status) return;
+    flush((other) => (other === id ? view : views.get(other)));
+  });
 
   const stopWatching = views.onChange((id) => {
     if (listeners.size === 0) return;
@@ -74,6 +88,7 @@ export function createViewStream(
       timer = undefined;
       listeners.clear();
       stopWatching();
+      stopStatus();
     },
   };
 }
