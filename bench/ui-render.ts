@@ -269,8 +269,8 @@ export default defineBenchmark({
           "from the service's `onStatus` event to the frame that paints the row's new status, both",
           'clocks in epoch milliseconds (performance.timeOrigin + now) on the same machine. Scroll:',
           'the sidebar scrolled top to bottom at 240 px per frame; the time between frames.',
-          `A connect quicker than the host's frame is painted straight as connected: its`,
-          `connecting has no sample (${skipped} of ${2 * cycles} in this run).`,
+          'A status the page never painted has no sample; the host sends every status a',
+          `connection takes, even one shorter than its frame (${skipped} of ${2 * cycles} missing in this run).`,
         ].join(' '),
         tables: [
           {

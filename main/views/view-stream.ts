@@ -31,32 +31,44 @@ export function createViewStream(
   const sent = new Map<string, ConnectionView>();
   let touched = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the frame in progress goes (performance.now()); kept across an early status send. */
+  let due: number | undefined;
 
   const flush = (current: (connectionId: string) => ConnectionView | undefined = views.get) => {
     clearTimeout(timer);
     timer = undefined;
+    due = undefined;
     const ids = touched;
     touched = new Set();
     const payload = viewsDelta(ids, current, sent);
     if (payload) for (const listener of [...listeners]) listener(payload);
   };
 
+  const arm = () => {
+    if (timer) return;
+    const now = performance.now();
+    if (due === undefined || due < now) due = now + frameMs;
+    timer = setTimeout(flush, due - now);
+    timer.unref?.();
+  };
+
   // A status no subscriber has seen, left within the frame (a reconnect faster than 16 ms: the
   // first attempt after a loss goes at once): what is pending goes now, with that status, so
-  // every status a connection takes reaches the page, for one message at least. The status it
-  // moves to follows in the next frame as usual.
+  // every status a connection takes reaches the page, for one message at least. What follows
+  // goes when the frame would have gone, not a frame later.
   const stopStatus = views.onStatusChange((id, left) => {
     if (listeners.size === 0 || !touched.has(id)) return;
     const view = left();
     if (sent.get(id)?.status === view.status) return;
+    const frameEnd = due;
     flush((other) => (other === id ? view : views.get(other)));
+    due = frameEnd;
   });
 
   const stopWatching = views.onChange((id) => {
     if (listeners.size === 0) return;
     touched.add(id);
-    timer ??= setTimeout(flush, frameMs);
-    timer.unref?.();
+    arm();
   });
 
   const full = (): FullViews => ({ full: true, views: views.all() });
@@ -79,6 +91,7 @@ export function createViewStream(
         if (listeners.size === 0) {
           clearTimeout(timer);
           timer = undefined;
+          due = undefined;
           touched.clear();
         }
       };
@@ -86,6 +99,7 @@ export function createViewStream(
     close() {
       clearTimeout(timer);
       timer = undefined;
+      due = undefined;
       listeners.clear();
       stopWatching();
       stopStatus();

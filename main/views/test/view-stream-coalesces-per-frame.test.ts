@@ -126,3 +126,30 @@ it('nothing that changed a view sends nothing', async () => {
   views.stop();
   manager.stop();
 });
+
+it('after a status goes early, the rest of its frame goes when the frame ends, not a frame later', async () => {
+  const { manager, effects } = fakeManager();
+  const [a] = configs(1);
+  manager.send({ type: 'CONNECTION_ADD', config: a! });
+  const views = createConnectionViews(manager);
+  const stream = createViewStream(views, { frameMs: 300 });
+  const messages: ViewsPayload[] = [];
+  stream.subscribe((payload) => messages.push(payload));
+
+  effects.hold('openSession');
+  manager.send({ type: 'CONNECT', connectionId: a!.id });
+  await settle();
+  const frameStart = performance.now();
+  await delay(150);
+  effects.release('openSession');
+  await settle();
+  // `connecting` went as it was left, 150 ms into the frame; `connected` waits for its end.
+  expect(statusesOf(messages, a!.id)).toEqual(['disconnected', 'connecting']);
+  await delay(Math.max(0, frameStart + 300 + 100 - performance.now()));
+  // 400 ms after the frame began: within a frame of 300 ms, plus room for a slow timer, and
+  // before the 450 ms a fresh frame from the early send would take.
+  expect(statusesOf(messages, a!.id)).toEqual(['disconnected', 'connecting', 'connected']);
+  stream.close();
+  views.stop();
+  manager.stop();
+});
