@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { PlannedStatement } from '../../machines/sql-plan.ts';
+import { type PlannedStatement, READ_ONLY_WORDS } from '../../machines/sql-plan.ts';
 import type { TuskClient } from '../pg/client.ts';
 import { inScript } from './offsets.ts';
 import { WHERE_TO_CHANGE } from './refusals.ts';
@@ -273,17 +273,18 @@ const isStatementError = (error: unknown): boolean =>
 function explainReadOnly(error: unknown): unknown {
   const e = error as { code?: unknown; message?: unknown; severity?: unknown } | null;
   if (!e || typeof e.message !== 'string' || typeof e.severity !== 'string') return error;
+  const { prefix, suffix } = READ_ONLY_WORDS;
   if (e.code === '25006') {
-    e.message = `${e.message}: this connection is read-only. ${WHERE_TO_CHANGE}`;
+    e.message = `${e.message}${suffix} ${WHERE_TO_CHANGE}`;
   } else if (e.code === '25001' && /read-write mode must be set/.test(e.message)) {
     e.code = '25006';
     e.message =
-      'This connection is read-only: every statement runs in a read-only transaction, which ' +
+      `${prefix}every statement runs in a read-only transaction, which ` +
       `cannot be made read-write (${e.message}). ${WHERE_TO_CHANGE}`;
   } else if (e.code === '2D000') {
     e.code = '25006';
     e.message =
-      'This connection is read-only: every statement runs in a read-only transaction, so a ' +
+      `${prefix}every statement runs in a read-only transaction, so a ` +
       `DO block or procedure cannot commit or roll back inside it (${e.message}). ${WHERE_TO_CHANGE}`;
   }
   return error;

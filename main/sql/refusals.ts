@@ -10,10 +10,12 @@
  * read-only transaction, so they cannot write here; a dblink call inside one can write elsewhere.
  */
 
+import { READ_ONLY_WORDS } from '../../machines/sql-plan.ts';
+
 type Node = Record<string, unknown>;
 
 /** Where the user turns read-only off; every refusal says so. */
-export const WHERE_TO_CHANGE = 'Edit → Safety turns read-only off for this connection.';
+export const WHERE_TO_CHANGE = READ_ONLY_WORDS.whereToChange;
 
 /** Functions that open their own sessions (writing there, or here) or stop others' work. */
 const refusedFunctions: Record<string, string> = {
@@ -124,4 +126,4 @@ export function readOnlyRefusal(stmt: Node): string | undefined {
 
 /** The message of a refused statement (SQLSTATE 25006, as the server's own read-only refusal). */
 export const refusalMessage = (reason: string): string =>
-  `This connection is read-only: ${reason}. The statement was not run. ${WHERE_TO_CHANGE}`;
+  `${READ_ONLY_WORDS.prefix}${reason}. ${READ_ONLY_WORDS.notRun} ${WHERE_TO_CHANGE}`;

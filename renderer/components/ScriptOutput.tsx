@@ -2,7 +2,14 @@ import type { ReactNode } from 'react';
 import type { TuskErrorData } from '../../machines/errors.ts';
 import type { ScriptStep } from '../../machines/sql-plan.ts';
 import { formatMs } from '../lib/format.ts';
-import { isReadOnlyRefusal, lineAndColumn, lineAt, restOf, type ScriptRun } from '../lib/script.ts';
+import {
+  isReadOnlyRefusal,
+  lineAndColumn,
+  lineAt,
+  refusalReason,
+  restOf,
+  type ScriptRun,
+} from '../lib/script.ts';
 import { ErrorBox } from './ErrorBox.tsx';
 import { ResultTable, resultSummary } from './ResultTable.tsx';
 
@@ -140,21 +147,11 @@ export function PlacedError({
   const line = error.position !== undefined ? lineAt(script, error.position) : null;
   return (
     <div className="step-error-body">
-      {isReadOnlyRefusal(error) && (
-        <div className="read-only-refusal" data-testid="read-only-refusal">
-          <p>
-            <strong>This connection is read-only.</strong> This statement was refused and changed
-            nothing. To allow writes, edit the connection and turn off{' '}
-            <span className="no-wrap">Read-only</span> under Safety.
-          </p>
-          {onEdit && (
-            <button type="button" onClick={onEdit}>
-              Edit connection
-            </button>
-          )}
-        </div>
+      {isReadOnlyRefusal(error) ? (
+        <ReadOnlyRefusal error={error} onEdit={onEdit} />
+      ) : (
+        <ErrorBox error={error} />
       )}
-      <ErrorBox error={error} />
       {at && line && (
         <div className="error-position" data-testid="error-position">
           <button type="button" className="link-button" onClick={onShow}>
@@ -168,6 +165,45 @@ export function PlacedError({
         </div>
       )}
       {children}
+    </div>
+  );
+}
+
+/**
+ * A write the read-only connection refused, said once: that the connection is read-only, the
+ * reason (the parser's or the server's, without main's own words around it), that nothing
+ * changed, and where to turn read-only off, one click away.
+ */
+function ReadOnlyRefusal({
+  error,
+  onEdit,
+}: {
+  error: TuskErrorData;
+  onEdit?: (() => void) | undefined;
+}) {
+  return (
+    <div className="read-only-refusal" role="alert" data-testid="read-only-refusal">
+      <div className="refusal-text">
+        <p>
+          <strong>This connection is read-only</strong>, so this statement was refused and changed
+          nothing.
+        </p>
+        <p className="refusal-reason" data-testid="refusal-reason">
+          {refusalReason(error.message)}
+          {error.code && <code className="sqlstate">SQLSTATE {error.code}</code>}
+        </p>
+        {error.detail && <p className="error-detail">{error.detail}</p>}
+        {error.hint && <p className="hint">Hint: {error.hint}</p>}
+        <p className="muted">
+          To allow writes, edit the connection and turn off{' '}
+          <span className="no-wrap">Read-only</span> under Safety.
+        </p>
+      </div>
+      {onEdit && (
+        <button type="button" onClick={onEdit}>
+          Edit connection
+        </button>
+      )}
     </div>
   );
 }
