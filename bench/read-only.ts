@@ -51,19 +51,24 @@ export default defineBenchmark({
         const config = benchConfig(viaLink, `bench-ro-link-${side}`, { poolMax: 4, readonly });
         await service.connect(config, { password: server.password });
         await delay(8 * DELAY_MS); // the control client opens behind `connected`
-        const count = async (opts?: { sessionId: string }) => {
-          link.reset();
-          await service.query(config.id, SQL, [], opts);
-          return link.turns();
+        const count = async (where: string, opts?: { sessionId: string }) => {
+          for (const [form, sql] of [
+            ['', SQL],
+            [', wrapped', WRAPPED_SQL],
+          ] as const) {
+            link.reset();
+            await service.query(config.id, sql, [], opts);
+            trips[`${side} ${where}${form}`] = link.turns();
+          }
         };
-        trips[`${side} unpinned`] = await count();
+        await count('unpinned');
         const { sessionId } = await service.openSession(config.id);
         await service.query(config.id, SQL); // the pool's next backend opens now, not counted
-        trips[`${side} session`] = await count({ sessionId });
+        await count('session', { sessionId });
         await service.closeSession(sessionId);
         await service.disconnect(config.id);
       }
-      for (const where of ['unpinned', 'session']) {
+      for (const where of ['unpinned', 'unpinned, wrapped', 'session', 'session, wrapped']) {
         tripRows.push([
           where,
           trips[`read-write ${where}`]!,
@@ -151,7 +156,8 @@ export default defineBenchmark({
       }
       return {
         method: [
-          `Round trips: one \`${SQL}\` through a read-write and a read-only connection (poolMax 4)`,
+          `Round trips: one \`${SQL}\` (and one \`${WRAPPED_SQL}\`, wrapped on the read-only side)`,
+          'through a read-write and a read-only connection (poolMax 4)',
           `over a latency link of ${DELAY_MS} ms each way, unpinned and in a session, counted by the`,
           'link (test/harness/round-trips.ts), not timed. Loopback: rounds of a fixed number of',
           `\`${SQL}\` through \`service.query\` on a read-write and on a read-only connection to the`,
