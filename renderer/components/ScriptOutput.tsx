@@ -21,12 +21,15 @@ import { ResultTable, resultSummary } from './ResultTable.tsx';
 export function ScriptOutput({
   run,
   busy,
+  readonly,
   onRunRest,
   onShowStatement,
   onEdit,
 }: {
   run: ScriptRun;
   busy: boolean;
+  /** The connection is read-only: a 25006 is its refusal (elsewhere, a standby's answer). */
+  readonly: boolean;
   onRunRest: () => void;
   onShowStatement: (index: number) => void;
   onEdit?: () => void;
@@ -49,6 +52,7 @@ export function ScriptOutput({
             key={step.index}
             step={step}
             run={run}
+            readonly={readonly}
             onShow={() => onShowStatement(step.index)}
             onEdit={onEdit}
           />
@@ -74,11 +78,13 @@ export function ScriptOutput({
 function Step({
   step,
   run,
+  readonly,
   onShow,
   onEdit,
 }: {
   step: ScriptStep;
   run: ScriptRun;
+  readonly: boolean;
   onShow: () => void;
   onEdit?: (() => void) | undefined;
 }) {
@@ -101,7 +107,13 @@ function Step({
       {step.ok ? (
         !brief && <ResultTable result={step.result} />
       ) : (
-        <StepError step={step} script={run.script} onShow={onShow} onEdit={onEdit} />
+        <StepError
+          step={step}
+          script={run.script}
+          readonly={readonly}
+          onShow={onShow}
+          onEdit={onEdit}
+        />
       )}
     </li>
   );
@@ -110,16 +122,24 @@ function Step({
 function StepError({
   step,
   script,
+  readonly,
   onShow,
   onEdit,
 }: {
   step: Extract<ScriptStep, { ok: false }>;
   script: string;
+  readonly: boolean;
   onShow: () => void;
   onEdit?: (() => void) | undefined;
 }) {
   return (
-    <PlacedError error={step.error} script={script} onShow={onShow} onEdit={onEdit}>
+    <PlacedError
+      error={step.error}
+      script={script}
+      readonly={readonly}
+      onShow={onShow}
+      onEdit={onEdit}
+    >
       {step.error.position === undefined && (
         <button type="button" className="link-button" onClick={onShow}>
           Show statement {step.index + 1} in the script
@@ -133,12 +153,15 @@ function StepError({
 export function PlacedError({
   error,
   script,
+  readonly,
   onShow,
   onEdit,
   children,
 }: {
   error: TuskErrorData;
   script: string;
+  /** The connection is read-only: a 25006 is its refusal (elsewhere, a standby's answer). */
+  readonly: boolean;
   onShow: () => void;
   onEdit?: (() => void) | undefined;
   children?: ReactNode;
@@ -147,7 +170,7 @@ export function PlacedError({
   const line = error.position !== undefined ? lineAt(script, error.position) : null;
   return (
     <div className="step-error-body">
-      {isReadOnlyRefusal(error) ? (
+      {readonly && isReadOnlyRefusal(error) ? (
         <ReadOnlyRefusal error={error} onEdit={onEdit} />
       ) : (
         <ErrorBox error={error} />
