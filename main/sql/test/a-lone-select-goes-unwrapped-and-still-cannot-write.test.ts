@@ -34,10 +34,10 @@ it('a lone SELECT goes as one unwrapped Parse, and no SELECT sent so writes anyt
   await service.connect(config, { password: server.password });
   await delay(100); // the control client's traffic passes before anything is traced
   const { sessionId } = await service.openSession(config.id);
-  const run = async (sql: string) => {
+  const run = async (sql: string, params: unknown[] = []) => {
     link.reset();
     const answer = await service
-      .query(config.id, sql, [], { sessionId })
+      .query(config.id, sql, params, { sessionId })
       .then((r) => ({ rows: r.rows, code: undefined }))
       .catch((e: { code?: string }) => ({ rows: [], code: e.code }));
     return { ...answer, trace: link.formatTrace().join('\n') };
@@ -54,6 +54,11 @@ it('a lone SELECT goes as one unwrapped Parse, and no SELECT sent so writes anyt
     'RTT 1: Parse(SELECT 1 AS one), Bind, Describe, Execute, Sync → ParseComplete, ' +
       'BindComplete, RowDescription, DataRow, CommandComplete, ReadyForQuery',
   );
+
+  // With parameters pg writes the messages (read-only.ts leaves it the values): unwrapped too.
+  const withValues = await run('SELECT $1::int AS n', [5]);
+  expect(withValues.rows).toEqual([{ n: 5 }]);
+  unwrapped(withValues.trace, 'SELECT $1::int AS n');
 
   // Each is refused by the read-only transaction the SELECT itself runs in.
   for (const sql of [
