@@ -1,8 +1,8 @@
 import pg from 'pg';
-import { type PlannedStatement, READ_ONLY_WORDS } from '../../machines/sql-plan.ts';
+import type { PlannedStatement } from '../../machines/sql-plan.ts';
 import type { TuskClient } from '../pg/client.ts';
 import { inScript } from './offsets.ts';
-import { WHERE_TO_CHANGE } from './refusals.ts';
+import { explainReadOnly } from './refusals.ts';
 import { statementRun } from './wire.ts';
 
 /**
@@ -122,7 +122,17 @@ const PgQueryClass = pg.Query as unknown as new (text: string, values?: unknown[
  * written around it in the same write and the one Sync. Their replies carry no RowDescription
  * (no Describe is sent for them); their rows and command completions are skipped.
  */
+/** Our statements around the user's: constant arrays, so a run can be known by identity. */
+const NONE: string[] = [];
+const OPEN = ['BEGIN READ ONLY'];
+const INSIDE = ['SET TRANSACTION READ ONLY'];
+const CLOSE = ['COMMIT'];
+
+/** A statement's two common runs as bytes (WrappedQuery.#runBytes), gone with the statement. */
+const runs = new WeakMap<ReadOnlyStatement, [Buffer | undefined, Buffer | undefined]>();
+
 class WrappedQuery extends PgQueryClass {
+  readonly #statement: ReadOnlyStatement;
   readonly #text: string;
   #before: string[];
   #after: string[];
@@ -132,15 +142,16 @@ class WrappedQuery extends PgQueryClass {
   readonly #unwrapOn: TuskClient | null;
 
   constructor(
-    text: string,
+    statement: ReadOnlyStatement,
     values: unknown[] | undefined,
     before: string[],
     after: string[],
     unwrapOn: TuskClient | null,
   ) {
-    super(text, values);
+    super(statement.sql, values);
     this.queryMode = 'extended';
-    this.#text = text;
+    this.#statement = statement;
+    this.#text = statement.sql;
     this.#before = before;
     this.#after = after;
     this.#unwrapOn = unwrapOn;
@@ -158,8 +169,27 @@ class WrappedQuery extends PgQueryClass {
   override submit(connection: Connection): Error | null {
     if (this.values !== undefined || this.binary) return super.submit(connection);
     this.#decide();
-    connection._send(statementRun(this.#before, this.#text, this.#after));
+    connection._send(this.#runBytes());
     return null;
+  }
+
+  /**
+   * The messages as bytes. The two common runs, unwrapped and BEGIN READ ONLY ... COMMIT, are
+   * kept with the statement: plan.ts hands out the same statement object for a repeated text,
+   * so a dashboard's refresh writes bytes built once (a few per cent of a loopback `select 1`).
+   */
+  #runBytes(): Buffer {
+    const before = this.#before;
+    const after = this.#after;
+    const key = before === NONE && after === NONE ? 0 : before === OPEN && after === CLOSE ? 1 : -1;
+    if (key === -1) return statementRun(before, this.#text, after);
+    let kept = runs.get(this.#statement);
+    if (!kept) {
+      kept = [undefined, undefined];
+      runs.set(this.#statement, kept);
+    }
+    kept[key] ??= statementRun(before, this.#text, after);
+    return kept[key];
   }
 
   get #ours(): boolean {
@@ -205,11 +235,6 @@ function simple(connection: Connection, text: string): void {
   connection.execute({});
 }
 
-const NONE: string[] = [];
-const OPEN = ['BEGIN READ ONLY'];
-const INSIDE = ['SET TRANSACTION READ ONLY'];
-const CLOSE = ['COMMIT'];
-
 /**
  * Runs one statement (already split: one statement only) in a read-only transaction. No async
  * function and no await on the way: each would cost a loopback `select 1` a few microtask turns.
@@ -233,7 +258,7 @@ export function runReadOnly(
         : [first[0] as string, `SET LOCAL statement_timeout = ${Math.trunc(timeout)}`];
   const after = opened && !ownsTransaction.has(statement.command) ? CLOSE : NONE;
   const fast = opened && lone && plainSelect(statement) && unwrappable(client);
-  const query = new WrappedQuery(statement.sql, values, before, after, fast ? client : null);
+  const query = new WrappedQuery(statement, values, before, after, fast ? client : null);
   return new Promise<pg.QueryResult>((resolve, reject) => {
     client.query(
       query as unknown as pg.QueryConfig,
@@ -262,30 +287,3 @@ async function recover(
 
 const isStatementError = (error: unknown): boolean =>
   typeof (error as { severity?: unknown } | null)?.severity === 'string';
-
-/**
- * The server's answers, said for a read-only connection: a refused write (25006) says where to
- * change that; a switch to read-write after the snapshot (25001, "transaction read-write mode
- * must be set before any query") is the same refusal; a COMMIT inside a DO block or procedure
- * (2D000) is impossible in the transaction every statement runs in. The pg error is kept (its
- * class decides how the query path treats it), with code and message restated.
- */
-function explainReadOnly(error: unknown): unknown {
-  const e = error as { code?: unknown; message?: unknown; severity?: unknown } | null;
-  if (!e || typeof e.message !== 'string' || typeof e.severity !== 'string') return error;
-  const { prefix, suffix } = READ_ONLY_WORDS;
-  if (e.code === '25006') {
-    e.message = `${e.message}${suffix} ${WHERE_TO_CHANGE}`;
-  } else if (e.code === '25001' && /read-write mode must be set/.test(e.message)) {
-    e.code = '25006';
-    e.message =
-      `${prefix}every statement runs in a read-only transaction, which ` +
-      `cannot be made read-write (${e.message}). ${WHERE_TO_CHANGE}`;
-  } else if (e.code === '2D000') {
-    e.code = '25006';
-    e.message =
-      `${prefix}every statement runs in a read-only transaction, so a ` +
-      `DO block or procedure cannot commit or roll back inside it (${e.message}). ${WHERE_TO_CHANGE}`;
-  }
-  return error;
-}
