@@ -58,3 +58,17 @@ export interface ScriptResult {
 
 /** What a script does after a failed statement: stop there (psql's ON_ERROR_STOP) or go on. */
 export type ScriptOnError = 'stop' | 'continue';
+
+/**
+ * The words main/ puts around a read-only refusal's reason, for callers that read the message
+ * alone (the API, the CLI): the console shows the reason once, in its own words around it, and
+ * takes these off (renderer/lib/script.ts).
+ */
+export const READ_ONLY_WORDS = {
+  whereToChange: 'Edit → Safety turns read-only off for this connection.',
+  /** Before a reason of ours (the parser's refusals, the server's answers restated). */
+  prefix: 'This connection is read-only: ',
+  /** After the server's own message (`cannot execute INSERT in a read-only transaction`). */
+  suffix: ': this connection is read-only.',
+  notRun: 'The statement was not run.',
+} as const;

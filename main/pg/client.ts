@@ -68,6 +68,13 @@ export interface TuskClient extends pg.Client {
    * with an error on ErrorResponse, before that ReadyForQuery.
    */
   settled(): Promise<void>;
+  /**
+   * This backend's `default_transaction_read_only` is `on` as the server last reported it
+   * (ParameterStatus, PostgreSQL 14 and later), on a direct connection whose client undoes any
+   * change of it before its next statement (#keepReadOnly). False when unknown or behind a
+   * pooler: then nothing says what the next transaction starts as.
+   */
+  readonly readOnlyByDefault: boolean;
   /** Backend pid and cancel key, for a CancelRequest. */
   readonly cancelKey: { pid: number; secret: number } | null;
   /**
@@ -118,6 +125,10 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
     #heard = false;
     /** As the server reported it at startup (ParameterStatus). */
     #serverVersion = '';
+    /** `default_transaction_read_only` as the server last reported it; '' before any report. */
+    #defaultReadOnly = '';
+    /** A change of that default is undone here (#keepReadOnly): a direct read-only connection. */
+    #keepsReadOnly = false;
 
     constructor(config: pg.ClientConfig) {
       // pg-pool keeps `password` non-enumerable on the config it passes: a spread would drop it.
@@ -148,6 +159,8 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
         (message: { parameterName: string; parameterValue: string }) => {
           if (message.parameterName === 'server_version') {
             this.#serverVersion = message.parameterValue;
+          } else if (message.parameterName === 'default_transaction_read_only') {
+            this.#defaultReadOnly = message.parameterValue;
           }
         },
       );
@@ -177,6 +190,10 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
         this.connection.on('readyForQuery', done);
         this.connection.on('end', done);
       });
+    }
+
+    get readOnlyByDefault(): boolean {
+      return this.#keepsReadOnly && this.#defaultReadOnly === 'on';
     }
 
     get cancelKey(): { pid: number; secret: number } | null {
@@ -304,7 +321,11 @@ export function clientClass(hooks: ClientHooks): new (config: pg.ClientConfig) =
         }
         // Behind a pooler a restoring SET would land on whichever server backend is next, and
         // stay there for the pooler's other clients; each transaction is read-only anyway.
-        if (hooks.expected.readonly && !perTransaction) this.#keepReadOnly();
+        if (hooks.expected.readonly && !perTransaction) {
+          this.#keepReadOnly();
+          // Its reports come from this very backend only when nothing sits in between.
+          this.#keepsReadOnly = !pooled;
+        }
         extra?.take(rest);
         this.#usable = true;
         return this;

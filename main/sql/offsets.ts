@@ -1,3 +1,5 @@
+import type { PlannedStatement } from '../../machines/sql-plan.ts';
+
 /**
  * libpg-query reports statement locations as UTF-8 byte offsets and PostgreSQL reports error
  * positions in characters (code points); a JavaScript string is indexed in UTF-16 code units.
@@ -46,4 +48,17 @@ export function codePointToIndex(text: string, n: number): number {
   let index = 0;
   for (let k = 0; k < n && index < text.length; k++) index += step(text, index).units;
   return index;
+}
+
+/**
+ * An error PostgreSQL reported for one statement, with its `position` (1-based, in characters
+ * of that statement) moved into the whole text (1-based, in JavaScript characters).
+ */
+export function inScript<E>(error: E, statement: Pick<PlannedStatement, 'sql' | 'start'>): E {
+  const e = error as { position?: unknown } | null;
+  const position = Number(e?.position);
+  if (e && Number.isInteger(position) && position > 0) {
+    e.position = String(statement.start + codePointToIndex(statement.sql, position - 1) + 1);
+  }
+  return error;
 }

@@ -10,10 +10,12 @@
  * read-only transaction, so they cannot write here; a dblink call inside one can write elsewhere.
  */
 
+import { READ_ONLY_WORDS } from '../../machines/sql-plan.ts';
+
 type Node = Record<string, unknown>;
 
 /** Where the user turns read-only off; every refusal says so. */
-export const WHERE_TO_CHANGE = 'Edit → Safety turns read-only off for this connection.';
+export const WHERE_TO_CHANGE = READ_ONLY_WORDS.whereToChange;
 
 /** Functions that open their own sessions (writing there, or here) or stop others' work. */
 const refusedFunctions: Record<string, string> = {
@@ -124,4 +126,31 @@ export function readOnlyRefusal(stmt: Node): string | undefined {
 
 /** The message of a refused statement (SQLSTATE 25006, as the server's own read-only refusal). */
 export const refusalMessage = (reason: string): string =>
-  `This connection is read-only: ${reason}. The statement was not run. ${WHERE_TO_CHANGE}`;
+  `${READ_ONLY_WORDS.prefix}${reason}. ${READ_ONLY_WORDS.notRun} ${WHERE_TO_CHANGE}`;
+
+/**
+ * The server's answers, said for a read-only connection: a refused write (25006) says where to
+ * change that; a switch to read-write after the snapshot (25001, "transaction read-write mode
+ * must be set before any query") is the same refusal; a COMMIT inside a DO block or procedure
+ * (2D000) is impossible in the transaction every statement runs in. The pg error is kept (its
+ * class decides how the query path treats it), with code and message restated.
+ */
+export function explainReadOnly(error: unknown): unknown {
+  const e = error as { code?: unknown; message?: unknown; severity?: unknown } | null;
+  if (!e || typeof e.message !== 'string' || typeof e.severity !== 'string') return error;
+  const { prefix, suffix } = READ_ONLY_WORDS;
+  if (e.code === '25006') {
+    e.message = `${e.message}${suffix} ${WHERE_TO_CHANGE}`;
+  } else if (e.code === '25001' && /read-write mode must be set/.test(e.message)) {
+    e.code = '25006';
+    e.message =
+      `${prefix}every statement runs in a read-only transaction, which ` +
+      `cannot be made read-write (${e.message}). ${WHERE_TO_CHANGE}`;
+  } else if (e.code === '2D000') {
+    e.code = '25006';
+    e.message =
+      `${prefix}every statement runs in a read-only transaction, so a ` +
+      `DO block or procedure cannot commit or roll back inside it (${e.message}). ${WHERE_TO_CHANGE}`;
+  }
+  return error;
+}

@@ -1,8 +1,7 @@
 import type pg from 'pg';
 import type { TuskErrorData } from '../../machines/errors.ts';
-import type { PlannedStatement } from '../../machines/sql-plan.ts';
+import type { PlannedStatement, ScriptPlan } from '../../machines/sql-plan.ts';
 import type { TuskClient } from '../pg/client.ts';
-import { codePointToIndex } from './offsets.ts';
 import { planScript, planScriptSync } from './plan.ts';
 import { type ReadOnlyOptions, runReadOnly } from './read-only.ts';
 import { refusalMessage } from './refusals.ts';
@@ -11,49 +10,52 @@ import { refusalMessage } from './refusals.ts';
  * A text sent to a read-only connection (`query`, a session's statement), split by the parser and
  * run statement by statement, each in its own read-only transaction (read-only.ts), all on the
  * one backend the caller holds. Anything refused is refused before the first statement runs. The
- * answer is pg's, one result per statement, as the simple protocol gives for several.
+ * answer is pg's, one result per statement, as the simple protocol gives for several. A lone
+ * statement with its plan cached (the common case) takes no async step of its own.
  */
-export async function executeReadOnly(
+export function executeReadOnly(
   client: TuskClient,
   sql: string,
   values: unknown[] | undefined,
   options: ReadOnlyOptions = {},
 ): Promise<pg.QueryResult | pg.QueryResult[]> {
-  const plan = planScriptSync(sql, true) ?? (await planScript(sql, true));
-  if (plan.error) throw statementError(plan.error);
-  const refused = plan.statements.find((s) => s.refusal !== undefined);
-  if (refused) throw refusedError(refused);
-  if (plan.statements.length === 0) return emptyResult();
-  if (values && plan.statements.length > 1) {
-    throw statementError({
-      kind: 'QueryFailed',
-      code: '42601',
-      message:
-        'A text with parameters ($1, ...) must be one statement: send the statements one by one',
-    });
-  }
-  const results: pg.QueryResult[] = [];
-  for (const statement of plan.statements) {
-    try {
-      results.push(await runReadOnly(client, statement.sql, statement.command, values, options));
-    } catch (error) {
-      throw inScript(error, statement);
-    }
-  }
-  return results.length === 1 ? (results[0] as pg.QueryResult) : results;
+  const plan = planScriptSync(sql, true);
+  if (plan) return runPlan(client, plan, values, options);
+  return planScript(sql, true).then((p) => runPlan(client, p, values, options));
 }
 
-/**
- * An error PostgreSQL reported for one statement, with its `position` (1-based, in characters
- * of that statement) moved into the whole text (1-based, in JavaScript characters).
- */
-export function inScript<E>(error: E, statement: Pick<PlannedStatement, 'sql' | 'start'>): E {
-  const e = error as { position?: unknown } | null;
-  const position = Number(e?.position);
-  if (e && Number.isInteger(position) && position > 0) {
-    e.position = String(statement.start + codePointToIndex(statement.sql, position - 1) + 1);
+function runPlan(
+  client: TuskClient,
+  plan: ScriptPlan,
+  values: unknown[] | undefined,
+  options: ReadOnlyOptions,
+): Promise<pg.QueryResult | pg.QueryResult[]> {
+  const { statements } = plan;
+  if (plan.error) return Promise.reject(statementError(plan.error));
+  for (const s of statements) if (s.refusal !== undefined) return Promise.reject(refusedError(s));
+  if (statements.length === 0) return Promise.resolve(emptyResult());
+  if (statements.length === 1) return runReadOnly(client, statements[0]!, true, values, options);
+  if (values) {
+    return Promise.reject(
+      statementError({
+        kind: 'QueryFailed',
+        code: '42601',
+        message:
+          'A text with parameters ($1, ...) must be one statement: send the statements one by one',
+      }),
+    );
   }
-  return error;
+  return runEach(client, statements, options);
+}
+
+async function runEach(
+  client: TuskClient,
+  statements: PlannedStatement[],
+  options: ReadOnlyOptions,
+): Promise<pg.QueryResult[]> {
+  const results: pg.QueryResult[] = [];
+  for (const s of statements) results.push(await runReadOnly(client, s, false, undefined, options));
+  return results;
 }
 
 /**

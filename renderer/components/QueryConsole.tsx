@@ -245,6 +245,7 @@ export function QueryConsole({
             <PlacedError
               error={outcome.error}
               script={outcome.script}
+              readonly={view.config.options.readonly}
               onEdit={onEdit}
               onShow={() =>
                 showStatement(outcome.script!, null, -1, outcome.error.position ?? undefined)
@@ -260,6 +261,7 @@ export function QueryConsole({
           <ScriptOutput
             run={outcome.run}
             busy={running || lost}
+            readonly={view.config.options.readonly}
             onEdit={onEdit}
             onRunRest={() => void execute(outcome.run.script, outcome.run.plan, outcome.run)}
             onShowStatement={(index) => showStatement(outcome.run.script, outcome.run.plan, index)}

@@ -2,7 +2,14 @@ import type { ReactNode } from 'react';
 import type { TuskErrorData } from '../../machines/errors.ts';
 import type { ScriptStep } from '../../machines/sql-plan.ts';
 import { formatMs } from '../lib/format.ts';
-import { isReadOnlyRefusal, lineAndColumn, lineAt, restOf, type ScriptRun } from '../lib/script.ts';
+import {
+  isReadOnlyRefusal,
+  lineAndColumn,
+  lineAt,
+  refusalReason,
+  restOf,
+  type ScriptRun,
+} from '../lib/script.ts';
 import { ErrorBox } from './ErrorBox.tsx';
 import { ResultTable, resultSummary } from './ResultTable.tsx';
 
@@ -14,12 +21,15 @@ import { ResultTable, resultSummary } from './ResultTable.tsx';
 export function ScriptOutput({
   run,
   busy,
+  readonly,
   onRunRest,
   onShowStatement,
   onEdit,
 }: {
   run: ScriptRun;
   busy: boolean;
+  /** The connection is read-only: a 25006 is its refusal (elsewhere, a standby's answer). */
+  readonly: boolean;
   onRunRest: () => void;
   onShowStatement: (index: number) => void;
   onEdit?: () => void;
@@ -42,6 +52,7 @@ export function ScriptOutput({
             key={step.index}
             step={step}
             run={run}
+            readonly={readonly}
             onShow={() => onShowStatement(step.index)}
             onEdit={onEdit}
           />
@@ -67,11 +78,13 @@ export function ScriptOutput({
 function Step({
   step,
   run,
+  readonly,
   onShow,
   onEdit,
 }: {
   step: ScriptStep;
   run: ScriptRun;
+  readonly: boolean;
   onShow: () => void;
   onEdit?: (() => void) | undefined;
 }) {
@@ -94,7 +107,13 @@ function Step({
       {step.ok ? (
         !brief && <ResultTable result={step.result} />
       ) : (
-        <StepError step={step} script={run.script} onShow={onShow} onEdit={onEdit} />
+        <StepError
+          step={step}
+          script={run.script}
+          readonly={readonly}
+          onShow={onShow}
+          onEdit={onEdit}
+        />
       )}
     </li>
   );
@@ -103,16 +122,24 @@ function Step({
 function StepError({
   step,
   script,
+  readonly,
   onShow,
   onEdit,
 }: {
   step: Extract<ScriptStep, { ok: false }>;
   script: string;
+  readonly: boolean;
   onShow: () => void;
   onEdit?: (() => void) | undefined;
 }) {
   return (
-    <PlacedError error={step.error} script={script} onShow={onShow} onEdit={onEdit}>
+    <PlacedError
+      error={step.error}
+      script={script}
+      readonly={readonly}
+      onShow={onShow}
+      onEdit={onEdit}
+    >
       {step.error.position === undefined && (
         <button type="button" className="link-button" onClick={onShow}>
           Show statement {step.index + 1} in the script
@@ -126,12 +153,15 @@ function StepError({
 export function PlacedError({
   error,
   script,
+  readonly,
   onShow,
   onEdit,
   children,
 }: {
   error: TuskErrorData;
   script: string;
+  /** The connection is read-only: a 25006 is its refusal (elsewhere, a standby's answer). */
+  readonly: boolean;
   onShow: () => void;
   onEdit?: (() => void) | undefined;
   children?: ReactNode;
@@ -140,21 +170,11 @@ export function PlacedError({
   const line = error.position !== undefined ? lineAt(script, error.position) : null;
   return (
     <div className="step-error-body">
-      {isReadOnlyRefusal(error) && (
-        <div className="read-only-refusal" data-testid="read-only-refusal">
-          <p>
-            <strong>This connection is read-only.</strong> This statement was refused and changed
-            nothing. To allow writes, edit the connection and turn off{' '}
-            <span className="no-wrap">Read-only</span> under Safety.
-          </p>
-          {onEdit && (
-            <button type="button" onClick={onEdit}>
-              Edit connection
-            </button>
-          )}
-        </div>
+      {readonly && isReadOnlyRefusal(error) ? (
+        <ReadOnlyRefusal error={error} onEdit={onEdit} />
+      ) : (
+        <ErrorBox error={error} />
       )}
-      <ErrorBox error={error} />
       {at && line && (
         <div className="error-position" data-testid="error-position">
           <button type="button" className="link-button" onClick={onShow}>
@@ -168,6 +188,45 @@ export function PlacedError({
         </div>
       )}
       {children}
+    </div>
+  );
+}
+
+/**
+ * A write the read-only connection refused, said once: that the connection is read-only, the
+ * reason (the parser's or the server's, without main's own words around it), that nothing
+ * changed, and where to turn read-only off, one click away.
+ */
+function ReadOnlyRefusal({
+  error,
+  onEdit,
+}: {
+  error: TuskErrorData;
+  onEdit?: (() => void) | undefined;
+}) {
+  return (
+    <div className="read-only-refusal" role="alert" data-testid="read-only-refusal">
+      <div className="refusal-text">
+        <p>
+          <strong>This connection is read-only</strong>, so this statement was refused and changed
+          nothing.
+        </p>
+        <p className="refusal-reason" data-testid="refusal-reason">
+          {refusalReason(error.message)}
+          {error.code && <code className="sqlstate">SQLSTATE {error.code}</code>}
+        </p>
+        {error.detail && <p className="error-detail">{error.detail}</p>}
+        {error.hint && <p className="hint">Hint: {error.hint}</p>}
+        <p className="muted">
+          To allow writes, edit the connection and turn off{' '}
+          <span className="no-wrap">Read-only</span> under Safety.
+        </p>
+      </div>
+      {onEdit && (
+        <button type="button" onClick={onEdit}>
+          Edit connection
+        </button>
+      )}
     </div>
   );
 }

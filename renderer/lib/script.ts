@@ -6,6 +6,7 @@ import type {
   ScriptResult,
   ScriptStep,
 } from '../../machines/sql-plan.ts';
+import { READ_ONLY_WORDS } from '../../machines/sql-plan.ts';
 
 /*
  * What the console decides from a script's plan (`plan_sql`, classified once by the real
@@ -64,6 +65,19 @@ export function lineAt(text: string, position: number): { text: string; column: 
 
 /** The server refused a write because the transaction (the connection) is read-only. */
 export const isReadOnlyRefusal = (error: TuskErrorData): boolean => error.code === '25006';
+
+/**
+ * A refusal's reason alone: main/ says around it that the connection is read-only and where to
+ * change that, which the console says once in its own words.
+ */
+export function refusalReason(message: string): string {
+  const { prefix, suffix, notRun, whereToChange } = READ_ONLY_WORDS;
+  let reason = message.replace(whereToChange, '').trim();
+  if (reason.endsWith(notRun)) reason = reason.slice(0, -notRun.length).trim();
+  if (reason.startsWith(prefix)) reason = reason.slice(prefix.length);
+  if (reason.endsWith(suffix)) reason = reason.slice(0, -suffix.length);
+  return reason.replace(/\.$/, '');
+}
 
 /** A script's run as the console shows it: steps mapped into the whole script as it was run. */
 export interface ScriptRun {

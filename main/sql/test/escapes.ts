@@ -108,16 +108,69 @@ export function escapes(table: string, lift: string): Escape[] {
       name: 'data-modifying CTE',
       statements: [`WITH w AS (${insert(14)} RETURNING x) SELECT * FROM w`],
     },
+    // Lone SELECTs, which a direct connection sends unwrapped (read-only.ts's fast lane).
+    {
+      name: 'set_config of a computed default, then INSERT',
+      statements: [
+        `SELECT set_config(lower('DEFAULT_TRANSACTION_READ_ONLY'), 'off', false)`,
+        insert(17),
+      ],
+    },
+    { name: 'SELECT of a function that commits', statements: [`SELECT ${lift}_commit()`] },
+    { name: 'SELECT of a function that asks for read-write', statements: [`SELECT ${lift}_rw()`] },
+    {
+      name: 'SELECT of a function that turns the default off, then INSERT',
+      statements: [`SELECT ${lift}_default()`, insert(20)],
+    },
+    {
+      // The second SELECT would write if it went unwrapped while the default was still off.
+      name: 'SELECT of a function that turns the default off, then one that inserts',
+      statements: [`SELECT ${lift}_default()`, `SELECT ${lift}_insert()`],
+    },
+    {
+      // With standard_conforming_strings off the server reads `\'` as a quote inside the
+      // string: to it the string ends at the next line's quote and four statements follow; to
+      // the parser (always on) it is one SELECT of two adjacent literals, one string.
+      name: 'a SELECT the server splits (standard_conforming_strings off)',
+      statements: [
+        'SET standard_conforming_strings = off',
+        `SELECT 'x\\'\n' ; SET default_transaction_read_only = off; COMMIT; ${insert(21)}; SELECT 1 --'`,
+      ],
+      code: '42601',
+    },
   ];
 }
 
-/** The procedure `escapes` calls, as its owner creates it. */
+/** The procedure and functions `escapes` calls, as their owner creates them (one text). */
 export const liftProcedure = (table: string, lift: string) =>
   `create procedure ${lift}() language plpgsql as $$
    begin
      perform set_config('default_transaction_read_only', 'off', false);
      commit;
      insert into ${table} values (8);
+   end $$;
+   create function ${lift}_commit() returns int language plpgsql as $$
+   begin
+     perform set_config('default_transaction_read_only', 'off', false);
+     commit;
+     insert into ${table} values (18);
+     return 1;
+   end $$;
+   create function ${lift}_rw() returns int language plpgsql as $$
+   begin
+     execute 'SET TRANSACTION READ WRITE';
+     insert into ${table} values (19);
+     return 1;
+   end $$;
+   create function ${lift}_default() returns int language plpgsql as $$
+   begin
+     perform set_config('default_transaction_read_only', 'off', false);
+     return 1;
+   end $$;
+   create function ${lift}_insert() returns int language plpgsql as $$
+   begin
+     insert into ${table} values (22);
+     return 1;
    end $$`;
 
 /**

@@ -4,9 +4,11 @@ import { sharedServer } from '../../../test/harness/shared.ts';
 import { configFor, delay, startService } from '../../test/helpers.ts';
 
 /*
- * A read-only statement travels with its wrapping (BEGIN READ ONLY, the snapshot's SELECT 1,
- * COMMIT) in one write and one Sync, so on a latency link it costs the round trips of the same
- * statement on a read-write connection: one, counted by the link, not timed.
+ * A read-only statement travels with its wrapping (BEGIN READ ONLY, COMMIT) in one write and one
+ * Sync, so on a latency link it costs the round trips of the same statement on a read-write
+ * connection: one, counted by the link, not timed. Counted twice on the read-only side: a lone
+ * plain SELECT, which a direct connection sends unwrapped (read-only.ts's fast lane), and the
+ * same SELECT in parentheses, which is wrapped like every other statement.
  */
 const server = sharedServer();
 const link = await createLatencyLink({
@@ -26,10 +28,19 @@ it('a read-only statement, unpinned and in a session, costs the round trips of a
     // The control client opens behind `connected`: let its traffic pass before counting.
     await delay(300);
     const measure = async (where: string, opts?: { sessionId: string }) => {
-      link.reset();
-      const result = await service.query(config.id, 'select 1 as one', [], opts);
-      expect(result.rows).toEqual([{ one: 1 }]);
-      counts[`${readonly ? 'read-only' : 'read-write'} ${where}`] = link.turns();
+      const side = readonly ? 'read-only' : 'read-write';
+      for (const [form, sql] of [
+        ['', 'select 1 as one'],
+        [' wrapped', '(select 1 as one)'],
+      ] as const) {
+        if (form && !readonly) continue;
+        link.reset();
+        const result = await service.query(config.id, sql, [], opts);
+        expect(result.rows).toEqual([{ one: 1 }]);
+        counts[`${side} ${where}${form}`] = link.turns();
+        const wrapping = link.formatTrace().join('\n').includes('Parse(BEGIN READ ONLY)');
+        expect([sql, wrapping]).toEqual([sql, readonly && form !== '']);
+      }
     };
     await measure('unpinned');
     // The session takes the pooled backend; the pool's next one opens now, not while counted.
@@ -47,6 +58,8 @@ it('a read-only statement, unpinned and in a session, costs the round trips of a
     'read-write unpinned': 1,
     'read-write session': 1,
     'read-only unpinned': 1,
+    'read-only unpinned wrapped': 1,
     'read-only session': 1,
+    'read-only session wrapped': 1,
   });
 });
