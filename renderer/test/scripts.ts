@@ -1,3 +1,5 @@
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { expect } from 'vitest';
 import type { QueryResultView } from '../../machines/ipc.ts';
 import type { PlannedStatement, ScriptPlan, ScriptStep } from '../../machines/sql-plan.ts';
 
@@ -63,3 +65,17 @@ export const failed = (
   error: { kind: 'QueryFailed', ...error },
   ms,
 });
+
+/** Types `script` into the console once its session is open (Run enabled). */
+export async function typeScript(script: string): Promise<void> {
+  await waitFor(() =>
+    expect(screen.getByRole('button', { name: 'Run' }).hasAttribute('disabled')).toBe(false),
+  );
+  fireEvent.change(screen.getByLabelText('SQL'), { target: { value: script } });
+}
+
+/** Types `script` into the console and clicks Run. */
+export async function runScript(script: string): Promise<void> {
+  await typeScript(script);
+  fireEvent.click(screen.getByRole('button', { name: 'Run' }));
+}

@@ -2,7 +2,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { expect, test } from 'vitest';
 import type { ConnectionConfigInput } from '../../../machines/config.ts';
 import { makeConfig, makeView, renderWithServices } from '../../test/fixtures.tsx';
-import { ok, planOf, rows } from '../../test/scripts.ts';
+import { ok, planOf, rows, runScript } from '../../test/scripts.ts';
 import { QueryConsole } from '../QueryConsole.tsx';
 
 const script = `select count(*) as n from orders;
@@ -33,14 +33,6 @@ function renderConsole(config: Partial<ConnectionConfigInput>) {
   });
 }
 
-async function run() {
-  await waitFor(() =>
-    expect(screen.getByRole('button', { name: 'Run' }).hasAttribute('disabled')).toBe(false),
-  );
-  fireEvent.change(screen.getByLabelText('SQL'), { target: { value: script } });
-  fireEvent.click(screen.getByRole('button', { name: 'Run' }));
-}
-
 const sent = (calls: { command: string; args: unknown }[]) =>
   calls.filter((c) => c.command === 'run_script');
 
@@ -49,7 +41,7 @@ test('production and read-write: the script asks first, naming each write; Cance
     environment: 'production',
     options: { readonly: false },
   });
-  await run();
+  await runScript(script);
   const ask = await screen.findByRole('dialog', { name: 'Write to production?' });
   expect(ask.textContent).toContain('orders-primary is a production connection that can write');
   const named = within(ask)
@@ -72,7 +64,7 @@ test('production and read-write: confirmed, the whole script runs', async () => 
     environment: 'production',
     options: { readonly: false },
   });
-  await run();
+  await runScript(script);
   const ask = await screen.findByRole('dialog', { name: 'Write to production?' });
   fireEvent.click(within(ask).getByRole('button', { name: 'Run on production' }));
   await waitFor(() => expect(screen.getAllByTestId('step')).toHaveLength(4));
@@ -87,7 +79,7 @@ test('not asked where the server refuses writes itself (production read-only) or
     { options: { readonly: false } },
   ] as const) {
     const { transport, unmount } = renderConsole(config);
-    await run();
+    await runScript(script);
     await waitFor(() => expect(screen.getAllByTestId('step')).toHaveLength(4));
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(sent(transport.calls)).toHaveLength(1);

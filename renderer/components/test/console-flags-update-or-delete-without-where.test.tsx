@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { expect, test } from 'vitest';
 import { makeConfig, makeView, renderWithServices } from '../../test/fixtures.tsx';
-import { ok, planOf } from '../../test/scripts.ts';
+import { ok, planOf, runScript } from '../../test/scripts.ts';
 import { QueryConsole } from '../QueryConsole.tsx';
 
 const script = `update accounts set balance = 0 where id = 7;
@@ -30,11 +30,7 @@ test('on a development connection, UPDATE and DELETE without WHERE are named bef
       }));
     },
   });
-  await waitFor(() =>
-    expect(screen.getByRole('button', { name: 'Run' }).hasAttribute('disabled')).toBe(false),
-  );
-  fireEvent.change(screen.getByLabelText('SQL'), { target: { value: script } });
-  fireEvent.click(screen.getByRole('button', { name: 'Run' }));
+  await runScript(script);
 
   const ask = await screen.findByRole('dialog', { name: 'UPDATE or DELETE without WHERE' });
   expect(ask.textContent).toContain('These statements have no WHERE clause');

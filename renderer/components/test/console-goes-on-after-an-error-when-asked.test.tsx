@@ -1,20 +1,13 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { expect, test } from 'vitest';
 import { makeView, renderWithServices } from '../../test/fixtures.tsx';
-import { failed, ok, planOf, rows } from '../../test/scripts.ts';
+import { failed, ok, planOf, rows, typeScript } from '../../test/scripts.ts';
 import { QueryConsole } from '../QueryConsole.tsx';
 
 const script = `select 1 as a;
 select 1/0;
 select 3 as c;
 select 4 as d`;
-
-async function ready() {
-  await waitFor(() =>
-    expect(screen.getByRole('button', { name: 'Run' }).hasAttribute('disabled')).toBe(false),
-  );
-  fireEvent.change(screen.getByLabelText('SQL'), { target: { value: script } });
-}
 
 test('after a stop, "Run the rest" runs the statements after the failed one, placed in the whole script', async () => {
   const view = makeView({ status: 'connected', state: { connected: 'idle' } });
@@ -52,7 +45,7 @@ test('after a stop, "Run the rest" runs the statements after the failed one, pla
       });
     },
   });
-  await ready();
+  await typeScript(script);
   fireEvent.click(screen.getByRole('button', { name: 'Run' }));
   fireEvent.click(await screen.findByRole('button', { name: 'Run the rest (2 statements)' }));
 
@@ -93,7 +86,7 @@ test('with "Stop at the first error" off, the script is sent to go on after erro
       });
     },
   });
-  await ready();
+  await typeScript(script);
   const stop = screen.getByLabelText('Stop at the first error') as HTMLInputElement;
   expect(stop.checked).toBe(true);
   fireEvent.click(stop);

@@ -1,7 +1,7 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { expect, test } from 'vitest';
 import { makeConfig, makeView, renderWithServices } from '../../test/fixtures.tsx';
-import { failed, planOf } from '../../test/scripts.ts';
+import { failed, planOf, runScript } from '../../test/scripts.ts';
 import { QueryConsole } from '../QueryConsole.tsx';
 
 // A read-write connection whose server is a hot standby answers a write with 25006 as well: that
@@ -30,11 +30,7 @@ test('25006 on a read-write connection (a standby) shows as the server error, wi
       }));
     },
   });
-  await waitFor(() =>
-    expect(screen.getByRole('button', { name: 'Run' }).hasAttribute('disabled')).toBe(false),
-  );
-  fireEvent.change(screen.getByLabelText('SQL'), { target: { value: script } });
-  fireEvent.click(screen.getByRole('button', { name: 'Run' }));
+  await runScript(script);
 
   const step = (await screen.findAllByTestId('step'))[0]!;
   const alert = within(step).getByRole('alert');

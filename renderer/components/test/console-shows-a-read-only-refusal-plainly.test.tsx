@@ -1,7 +1,7 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, within } from '@testing-library/react';
 import { expect, test } from 'vitest';
 import { makeConfig, makeView, renderWithServices } from '../../test/fixtures.tsx';
-import { failed, ok, planOf } from '../../test/scripts.ts';
+import { failed, ok, planOf, runScript } from '../../test/scripts.ts';
 import { QueryConsole } from '../QueryConsole.tsx';
 
 // pg_dumpall's preamble, then the data.
@@ -38,11 +38,7 @@ test("a read-only connection's refusal (25006) says the connection is read-only 
       }));
     },
   });
-  await waitFor(() =>
-    expect(screen.getByRole('button', { name: 'Run' }).hasAttribute('disabled')).toBe(false),
-  );
-  fireEvent.change(screen.getByLabelText('SQL'), { target: { value: script } });
-  fireEvent.click(screen.getByRole('button', { name: 'Run' }));
+  await runScript(script);
 
   // Production but read-only: the server refuses, so nothing asks first.
   const refusal = await screen.findByTestId('read-only-refusal');

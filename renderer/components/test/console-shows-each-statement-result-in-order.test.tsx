@@ -1,7 +1,7 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { expect, test } from 'vitest';
 import { makeView, renderWithServices } from '../../test/fixtures.tsx';
-import { ok, planOf, rows } from '../../test/scripts.ts';
+import { ok, planOf, rows, runScript } from '../../test/scripts.ts';
 import { QueryConsole } from '../QueryConsole.tsx';
 
 const script = `create temp table t (n int);
@@ -28,11 +28,7 @@ test('a script runs in one run_script on the session, and each statement shows i
       }));
     },
   });
-  await waitFor(() =>
-    expect(screen.getByRole('button', { name: 'Run' }).hasAttribute('disabled')).toBe(false),
-  );
-  fireEvent.change(screen.getByLabelText('SQL'), { target: { value: script } });
-  fireEvent.click(screen.getByRole('button', { name: 'Run' }));
+  await runScript(script);
 
   const steps = await screen.findAllByTestId('step');
   expect(steps.map((s) => s.querySelector('.step-command')?.textContent)).toEqual([
