@@ -117,11 +117,6 @@ interface PgQuery {
 // Text and values, not a config object: pg copies a config's every property descriptor.
 const PgQueryClass = pg.Query as unknown as new (text: string, values?: unknown[]) => PgQuery;
 
-/**
- * pg's own Query for the statement (its row parsing, types and errors), with our statements
- * written around it in the same write and the one Sync. Their replies carry no RowDescription
- * (no Describe is sent for them); their rows and command completions are skipped.
- */
 /** Our statements around the user's: constant arrays, so a run can be known by identity. */
 const NONE: string[] = [];
 const OPEN = ['BEGIN READ ONLY'];
@@ -131,9 +126,13 @@ const CLOSE = ['COMMIT'];
 /** A statement's two common runs as bytes (WrappedQuery.#runBytes), gone with the statement. */
 const runs = new WeakMap<ReadOnlyStatement, [Buffer | undefined, Buffer | undefined]>();
 
+/**
+ * pg's own Query for the statement (its row parsing, types and errors), with our statements
+ * written around it in the same write and the one Sync. Their replies carry no RowDescription
+ * (no Describe is sent for them); their rows and command completions are skipped.
+ */
 class WrappedQuery extends PgQueryClass {
   readonly #statement: ReadOnlyStatement;
-  readonly #text: string;
   #before: string[];
   #after: string[];
   /** Completions seen: the statement's own is number `before.length`. */
@@ -151,7 +150,6 @@ class WrappedQuery extends PgQueryClass {
     super(statement.sql, values);
     this.queryMode = 'extended';
     this.#statement = statement;
-    this.#text = statement.sql;
     this.#before = before;
     this.#after = after;
     this.#unwrapOn = unwrapOn;
@@ -182,13 +180,13 @@ class WrappedQuery extends PgQueryClass {
     const before = this.#before;
     const after = this.#after;
     const key = before === NONE && after === NONE ? 0 : before === OPEN && after === CLOSE ? 1 : -1;
-    if (key === -1) return statementRun(before, this.#text, after);
+    if (key === -1) return statementRun(before, this.#statement.sql, after);
     let kept = runs.get(this.#statement);
     if (!kept) {
       kept = [undefined, undefined];
       runs.set(this.#statement, kept);
     }
-    kept[key] ??= statementRun(before, this.#text, after);
+    kept[key] ??= statementRun(before, this.#statement.sql, after);
     return kept[key];
   }
 
