@@ -1,6 +1,7 @@
-import type { Locator, Page } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { sharedServer, uniqueName } from '../harness/shared.ts';
+import { openScriptConsole, type ScriptConsole } from './console.ts';
 import { row, until } from './page.ts';
 import { e2eSuite } from './suite.ts';
 
@@ -13,79 +14,26 @@ import { e2eSuite } from './suite.ts';
 const pg = sharedServer();
 const suite = e2eSuite();
 
-interface Console {
-  page: Page;
-  panel: Locator;
+type Console = ScriptConsole & {
   connection: Locator;
-  /** Runs one statement and waits until it has finished (a result or an error shown). */
-  run(sql: string): Promise<void>;
-  /** Types a statement and clicks Run without waiting for it. */
-  start(sql: string): Promise<void>;
   /** The first cell of the last result. */
   firstCell(): Promise<string>;
   transaction(): Promise<string>;
-}
+};
 
-/** A saved connection to the test server, connected, with its console open and its session held. */
+/**
+ * A saved connection to the test server, connected, with its console open and its session held
+ * (the console says "No transaction open" only once open_session answered, so the unpinned
+ * fallback is not what runs these statements).
+ */
 async function openConsole(name: string): Promise<Console> {
-  const page = await suite.browser.context.newPage();
-  await page.goto(suite.app.url);
-  await page.getByRole('button', { name: 'New connection' }).click();
-  const form = page.getByRole('dialog', { name: 'New connection' });
-  await form.getByLabel('Name', { exact: true }).fill(name);
-  await form.getByLabel('Host', { exact: true }).fill(pg.host);
-  await form.getByLabel('Port', { exact: true }).fill(String(pg.port));
-  await form.getByLabel('Database', { exact: true }).fill(pg.database);
-  await form.getByLabel('User', { exact: true }).fill(pg.user);
-  await form.getByLabel('Password', { exact: true }).fill(pg.password);
-  await form.getByRole('button', { name: 'Save' }).click();
-  await form.waitFor({ state: 'detached' });
-
-  const connection = row(page, name);
-  await connection.click();
-  await page.getByRole('button', { name: 'Connect', exact: true }).click();
-  await until(
-    'connected',
-    () => connection.getAttribute('data-status'),
-    (s) => s === 'connected',
-  );
-  await page.getByRole('tab', { name: 'Console' }).click();
-  const panel = page.getByRole('region', { name: 'Query console' });
-  const state = panel.getByTestId('transaction-state');
-  // "No transaction open" is said only once open_session answered: the session is held, and
-  // the unpinned fallback ("No session on this host") is not what runs these statements.
-  await until(
-    'the session',
-    async () => (await state.textContent()) ?? '',
-    (text) => text === 'No transaction open',
-  );
-  const sql = panel.getByLabel('SQL');
-  const runButton = panel.getByRole('button', { name: /^(Run|Running…)$/ });
-  const output = panel.locator('.console-output');
-  const start = async (statement: string) => {
-    await sql.fill(statement);
-    await runButton.click();
-  };
+  const c = await openScriptConsole(suite, pg, { name });
   return {
-    page,
-    panel,
-    connection,
-    start,
-    async run(statement) {
-      await start(statement);
-      await until(
-        `"${statement}" finished`,
-        async () =>
-          (await runButton.textContent()) === 'Run' && (await output.textContent()) !== '',
-        (done) => done,
-      );
-    },
-    async firstCell() {
-      return (await panel.locator('table.grid tbody td').first().textContent()) ?? '';
-    },
-    async transaction() {
-      return (await state.textContent()) ?? '';
-    },
+    ...c,
+    connection: row(c.page, name),
+    firstCell: async () =>
+      (await c.panel.locator('table.grid tbody td').first().textContent()) ?? '',
+    transaction: async () => (await c.panel.getByTestId('transaction-state').textContent()) ?? '',
   };
 }
 
