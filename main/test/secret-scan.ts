@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
+import { tunnelView } from '../../machines/tunnel.machine.ts';
 import type { ConnectionService } from '../service.ts';
 
 /*
@@ -22,7 +23,10 @@ export async function filesUnder(dir: string): Promise<string[]> {
   );
 }
 
-/** The manager's and every child's snapshot and persisted snapshot, as JSON. */
+/**
+ * The manager's and every connection's snapshot and persisted snapshot, as JSON, and each
+ * connection's SSH tunnel child (its snapshots and its view) when it has one.
+ */
 export function snapshotsOf(service: ConnectionService): string[] {
   const { manager } = service;
   const texts = [
@@ -32,6 +36,14 @@ export function snapshotsOf(service: ConnectionService): string[] {
   for (const child of Object.values(manager.getSnapshot().children)) {
     if (!child) continue;
     texts.push(JSON.stringify(child.getSnapshot()), JSON.stringify(child.getPersistedSnapshot()));
+    const tunnel = child.getSnapshot().children.tunnel;
+    if (tunnel) {
+      texts.push(
+        JSON.stringify(tunnel.getSnapshot()),
+        JSON.stringify(tunnel.getPersistedSnapshot()),
+        JSON.stringify(tunnelView(tunnel)),
+      );
+    }
   }
   return texts;
 }

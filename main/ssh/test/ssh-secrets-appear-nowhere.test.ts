@@ -2,35 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
 import { expect, it, vi } from 'vitest';
 import type { InspectionEvent } from 'xstate';
-import { tunnelView } from '../../../machines/tunnel.machine.ts';
-import type { ConnectionService } from '../../service.ts';
 import { recordStatuses, rejection, startService, untilStatuses } from '../../test/helpers.ts';
-import { errorTexts, filesUnder } from '../../test/secret-scan.ts';
+import { errorTexts, filesUnder, snapshotsOf } from '../../test/secret-scan.ts';
 import { tunnelConfig, tunnelWorld } from './helpers.ts';
 
 const world = tunnelWorld();
 const WRONG = `Tusk-SSH-WRONG-${randomUUID()}`;
-
-/** Every actor's snapshot and persisted snapshot (the tunnels' too), and each tunnel's view. */
-function snapshotsOf(service: ConnectionService): string[] {
-  const { manager } = service;
-  const texts = [
-    JSON.stringify(manager.getSnapshot()),
-    JSON.stringify(manager.getPersistedSnapshot()),
-  ];
-  for (const child of Object.values(manager.getSnapshot().children)) {
-    if (!child) continue;
-    texts.push(JSON.stringify(child.getSnapshot()), JSON.stringify(child.getPersistedSnapshot()));
-    type Ref = { getSnapshot(): unknown; getPersistedSnapshot(): unknown };
-    const { children } = child.getSnapshot() as unknown as { children: Record<string, Ref> };
-    const ref = children.tunnel;
-    if (ref) {
-      texts.push(JSON.stringify(ref.getSnapshot()), JSON.stringify(ref.getPersistedSnapshot()));
-      texts.push(JSON.stringify(tunnelView(ref)));
-    }
-  }
-  return texts;
-}
 
 it('the SSH password and key passphrase are in the keyring and nowhere else', async () => {
   const PASSWORD = world.sshd.password;
