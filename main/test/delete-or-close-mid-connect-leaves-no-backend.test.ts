@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startBurner } from '../../test/harness/burner.ts';
 import { createFaultProxy, type FaultProxy } from '../../test/harness/fault-proxy.ts';
 import { sharedServer } from '../../test/harness/shared.ts';
 import { createMemoryCredentialStore } from '../credentials/index.ts';
@@ -17,13 +17,13 @@ import { configFor, delay } from './helpers.ts';
 
 const server = sharedServer();
 let proxy: FaultProxy;
-let burner: ChildProcess;
+let stopBurner: () => void;
 beforeAll(async () => {
   proxy = await createFaultProxy({ targetHost: server.host, targetPort: server.port });
-  burner = spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' });
+  stopBurner = startBurner();
 });
 afterAll(async () => {
-  burner.kill('SIGKILL');
+  stopBurner();
   await proxy.close();
 });
 

@@ -1,6 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { waitFor } from 'xstate';
+import { startBurner } from '../../../test/harness/burner.ts';
 import { createFaultProxy, type FaultProxy } from '../../../test/harness/fault-proxy.ts';
 import { sharedServer } from '../../../test/harness/shared.ts';
 import { configFor, delay, disconnected, effectsPerTest, startConnection } from './fixtures.ts';
@@ -16,15 +16,15 @@ import { configFor, delay, disconnected, effectsPerTest, startConnection } from 
 const server = sharedServer();
 const { effects, actors } = effectsPerTest();
 const CYCLES = 300;
-let burner: ChildProcess;
+let stopBurner: () => void;
 let proxy: FaultProxy;
 
 beforeAll(async () => {
   proxy = await createFaultProxy({ targetHost: server.host, targetPort: server.port });
-  burner = spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' });
+  stopBurner = startBurner();
 });
 afterAll(async () => {
-  burner.kill('SIGKILL');
+  stopBurner();
   await proxy.close();
 });
 
