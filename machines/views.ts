@@ -91,3 +91,7 @@ export const STATUS_EVENT = 'connection:status';
 
 /** How many transitions each connection keeps in its view. */
 export const TRANSITION_HISTORY = 200;
+
+/** The status a state path (`reconnecting.waiting`, as in TransitionRecord) is in: its top state. */
+export const statusOfPath = (path: string): ConnectionStatus =>
+  path.split('.')[0] as ConnectionStatus;

@@ -1,6 +1,6 @@
 import type { StateValue } from 'xstate';
 import type { ConnectionContext, WakeCause } from '../../machines/connection.types.ts';
-import type { TransitionRecord } from '../../machines/views.ts';
+import { statusOfPath, type TransitionRecord } from '../../machines/views.ts';
 
 /** `{ connected: 'pinging' }` → `connected.pinging`; a parallel value joins its regions with `,`. */
 export function statePath(value: StateValue): string {
@@ -38,7 +38,7 @@ export function transitionRecord(step: Step): TransitionRecord {
     record.error =
       error.code === undefined ? { kind: error.kind } : { kind: error.kind, code: error.code };
   }
-  if (to.split('.')[0] === 'connected' && from.split('.')[0] !== 'connected') {
+  if (statusOfPath(to) === 'connected' && statusOfPath(from) !== 'connected') {
     const host = reachedHost(step.after);
     if (host) record.host = host;
   }

@@ -1,5 +1,5 @@
 import type { ConnectionStatus } from '../../machines/config.ts';
-import type { TransitionRecord } from '../../machines/views.ts';
+import { statusOfPath, type TransitionRecord } from '../../machines/views.ts';
 
 /** How far back the all-connections timeline looks: an incident of seconds needs the closest. */
 export type TimelineWindow = 'minutes' | 'hour' | 'day';
@@ -18,7 +18,6 @@ export interface Span {
   record: TransitionRecord | null;
 }
 
-const statusOf = (path: string) => path.split('.')[0] as ConnectionStatus;
 const keyOf = (r: TransitionRecord) => `${r.at}|${r.machine ?? ''}|${r.from}|${r.to}|${r.event}`;
 
 /**
@@ -53,10 +52,10 @@ export function laneSpans(
   const own = records.filter((r) => r.machine !== 'tunnel' && r.at >= from && r.at <= to);
   const first = own[0];
   const spans: Span[] = [
-    { start: from, end: to, status: first ? statusOf(first.from) : current, record: null },
+    { start: from, end: to, status: first ? statusOfPath(first.from) : current, record: null },
   ];
   for (const record of own) {
-    const status = statusOf(record.to);
+    const status = statusOfPath(record.to);
     const last = spans[spans.length - 1]!;
     if (status === last.status) continue;
     last.end = record.at;

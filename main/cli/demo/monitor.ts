@@ -3,6 +3,7 @@ import type { ConnectionStatus } from '../../../machines/config.ts';
 import type { ConnectionContext } from '../../../machines/connection.types.ts';
 import type { TuskErrorData } from '../../../machines/errors.ts';
 import type { ConnectionActorRef } from '../../../machines/manager.machine.ts';
+import { statusOfPath } from '../../../machines/views.ts';
 import type { Paint, Printer } from './printer.ts';
 
 const COUNTDOWN_MS = 100;
@@ -95,7 +96,7 @@ export function monitorConnection(ref: ConnectionActorRef, out: Printer): { stop
     if (path !== previousPath) {
       const now = Date.now();
       const delta = previousAt ? `+${now - previousAt} ms` : '';
-      const status = path.split('.')[0] as ConnectionStatus;
+      const status = statusOfPath(path);
       const parts = details(path, previousPath, context);
       const head = [
         out.paint.dim(clock(now)),
