@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { inspect } from 'node:util';
-import { afterAll, expect, it, vi } from 'vitest';
-import type { InspectionEvent } from 'xstate';
+import { afterAll, expect, it } from 'vitest';
 import { startPostgres } from '../../test/harness/postgres.ts';
 import { sharedServer, uniqueName } from '../../test/harness/shared.ts';
 import { makeClientCertificate, makeTlsFixtures } from '../../test/harness/tls.ts';
 import { SSL_KEY_PASSPHRASE } from '../credentials/index.ts';
-import { configFor, rejection, startService, untilStatus } from './helpers.ts';
-import { errorTexts, filesUnder, snapshotsOf } from './secret-scan.ts';
+import { configFor, rejection, untilStatus } from './helpers.ts';
+import { errorTexts, filesUnder, scannedService, snapshotsOf } from './secret-scan.ts';
 
 // Distinctive, so a match anywhere is one of these and nothing else.
 const PASSPHRASE = `Tusk-KEY-${randomUUID()}`;
@@ -30,21 +28,8 @@ afterAll(async () => {
 });
 
 it('the key passphrase and a command’s token are nowhere: file, snapshots, events, errors, logs, test results', async () => {
-  const seen: { where: string; text: string }[] = [];
-  const record = (where: string, texts: string[]) => {
-    for (const text of texts) seen.push({ where, text });
-  };
-  const inspected: string[] = [];
-  const { service, dataDir, credentials } = await startService({
-    inspect: (event: InspectionEvent) => inspected.push(JSON.stringify(event)),
-  });
-  const logged = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) =>
-    vi.spyOn(console, m),
-  );
-  service.onStatus((event) => {
-    record(`status ${event.status}`, [JSON.stringify(event)]);
-    record(`snapshots at ${event.status}`, snapshotsOf(service));
-  });
+  const { service, dataDir, credentials, seen, record, inspected, consoleTexts } =
+    await scannedService();
 
   // A client certificate whose key's passphrase goes to the keyring through save_connection.
   const byCert = configFor(
@@ -95,10 +80,7 @@ it('the key passphrase and a command’s token are nowhere: file, snapshots, eve
 
   record('inspection events', inspected);
   record('data directory', await filesUnder(dataDir));
-  record(
-    'console',
-    logged.flatMap((spy) => spy.mock.calls.map((a) => inspect(a, { depth: 10 }))),
-  );
+  record('console', consoleTexts());
 
   expect(seen.length).toBeGreaterThan(30);
   const leaks = seen.filter(({ text }) =>

@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { inspect } from 'node:util';
-import { afterEach, beforeAll, expect, it, vi } from 'vitest';
-import type { InspectionEvent } from 'xstate';
+import { afterEach, beforeAll, expect, it } from 'vitest';
 import type { ConnectionStatus } from '../../machines/config.ts';
 import { createFaultProxy, type FaultProxy } from '../../test/harness/fault-proxy.ts';
 import { sharedServer, uniqueName } from '../../test/harness/shared.ts';
 import { HISTORY_DIR } from '../history/index.ts';
-import { configFor, rejection, startService, untilStatus } from './helpers.ts';
-import { errorTexts, filesUnder, snapshotsOf } from './secret-scan.ts';
+import { configFor, rejection, untilStatus } from './helpers.ts';
+import { errorTexts, filesUnder, scannedService, snapshotsOf } from './secret-scan.ts';
 
 const server = sharedServer();
 const role = uniqueName('secret_user');
@@ -24,24 +22,11 @@ afterEach(async () => {
 });
 
 it('the password is in the keyring and nowhere else: file, snapshots, events, errors, logs', async () => {
-  const seen: { where: string; text: string }[] = [];
-  const record = (where: string, texts: string[]) => {
-    for (const text of texts) seen.push({ where, text });
-  };
-  const inspected: string[] = [];
-  const { service, dataDir, credentials } = await startService({
-    inspect: (event: InspectionEvent) => inspected.push(JSON.stringify(event)),
-  });
-  const logged = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
-    vi.spyOn(console, method),
-  );
+  const { service, dataDir, credentials, seen, record, inspected, consoleTexts } =
+    await scannedService();
   // Snapshots taken the moment each status is reported, in every state a connection can be in.
   const statusesSeen = new Set<ConnectionStatus>();
-  service.onStatus((event) => {
-    statusesSeen.add(event.status);
-    record(`status event ${event.status}`, [JSON.stringify(event)]);
-    record(`snapshots at ${event.status}`, snapshotsOf(service));
-  });
+  service.onStatus((event) => statusesSeen.add(event.status));
 
   proxy = await createFaultProxy({ targetHost: server.host, targetPort: server.port });
   const target = { ...server, host: proxy.host, port: proxy.port, user: role };
@@ -100,10 +85,7 @@ it('the password is in the keyring and nowhere else: file, snapshots, events, er
   record('transition history', history);
   record('history command', [JSON.stringify(await service.listHistory(0))]);
   record('data directory', await filesUnder(dataDir));
-  record(
-    'console',
-    logged.flatMap((spy) => spy.mock.calls.map((args) => inspect(args, { depth: 10 }))),
-  );
+  record('console', consoleTexts());
 
   expect([...statusesSeen].sort()).toEqual([
     'connected',

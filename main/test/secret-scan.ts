@@ -1,8 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
+import { vi } from 'vitest';
+import type { InspectionEvent } from 'xstate';
 import { tunnelView } from '../../machines/tunnel.machine.ts';
-import type { ConnectionService } from '../service.ts';
+import type { ConnectionService, ConnectionServiceOptions } from '../service.ts';
+import { startService } from './helpers.ts';
 
 /*
  * What the "appears nowhere" tests search for a secret: every way an error can be printed, and
@@ -46,4 +49,31 @@ export function snapshotsOf(service: ConnectionService): string[] {
     }
   }
   return texts;
+}
+
+/**
+ * A service watched for a secret scan: every status event, with every actor's snapshots at that
+ * moment, is kept in `seen`, and so is whatever `record` is given. Its inspection events
+ * (`inspected`) and console calls (`consoleTexts()`) are kept for the test to record last.
+ */
+export async function scannedService(options: Partial<ConnectionServiceOptions> = {}) {
+  const seen: { where: string; text: string }[] = [];
+  const record = (where: string, texts: string[]) => {
+    for (const text of texts) seen.push({ where, text });
+  };
+  const inspected: string[] = [];
+  const fixture = await startService({
+    ...options,
+    inspect: (event: InspectionEvent) => inspected.push(JSON.stringify(event)),
+  });
+  const logged = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
+    vi.spyOn(console, method),
+  );
+  fixture.service.onStatus((event) => {
+    record(`status event ${event.status}`, [JSON.stringify(event)]);
+    record(`snapshots at ${event.status}`, snapshotsOf(fixture.service));
+  });
+  const consoleTexts = () =>
+    logged.flatMap((spy) => spy.mock.calls.map((args) => inspect(args, { depth: 10 })));
+  return { ...fixture, seen, record, inspected, consoleTexts };
 }

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { inspect } from 'node:util';
-import { expect, it, vi } from 'vitest';
-import type { InspectionEvent } from 'xstate';
-import { recordStatuses, rejection, startService, untilStatuses } from '../../test/helpers.ts';
-import { errorTexts, filesUnder, snapshotsOf } from '../../test/secret-scan.ts';
+import { expect, it } from 'vitest';
+import { recordStatuses, rejection, untilStatuses } from '../../test/helpers.ts';
+import { errorTexts, filesUnder, scannedService, snapshotsOf } from '../../test/secret-scan.ts';
 import { tunnelConfig, tunnelWorld } from './helpers.ts';
 
 const world = tunnelWorld();
@@ -12,22 +10,10 @@ const WRONG = `Tusk-SSH-WRONG-${randomUUID()}`;
 it('the SSH password and key passphrase are in the keyring and nowhere else', async () => {
   const PASSWORD = world.sshd.password;
   const PASSPHRASE = world.sshd.keys.passphrase;
-  const seen: { where: string; text: string }[] = [];
-  const record = (where: string, texts: string[]) => {
-    for (const text of texts) seen.push({ where, text });
-  };
-  const inspected: string[] = [];
-  const { service, dataDir, credentials } = await startService({
-    inspect: (event: InspectionEvent) => inspected.push(JSON.stringify(event)),
-    ssh: { userKnownHostsFile: world.noKnownHosts },
-  });
-  const logged = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) =>
-    vi.spyOn(console, m),
-  );
-  service.onStatus((event) => {
-    record(`status event ${event.status}`, [JSON.stringify(event)]);
-    record(`snapshots at ${event.status}`, snapshotsOf(service));
-  });
+  const { service, dataDir, credentials, seen, record, inspected, consoleTexts } =
+    await scannedService({
+      ssh: { userKnownHostsFile: world.noKnownHosts },
+    });
 
   const byPassword = tunnelConfig(world, { auth: 'password' });
   await service.saveConnection(byPassword, world.server.password, { sshPassword: PASSWORD });
@@ -82,10 +68,7 @@ it('the SSH password and key passphrase are in the keyring and nowhere else', as
   expect(tunnelRecords.map((r) => r.to)).toEqual(expect.arrayContaining(['open.idle', 'lost']));
   record('history command', [JSON.stringify(await service.listHistory(0))]);
   record('data directory', await filesUnder(dataDir));
-  record(
-    'console',
-    logged.flatMap((spy) => spy.mock.calls.map((args) => inspect(args, { depth: 10 }))),
-  );
+  record('console', consoleTexts());
 
   expect(seen.length).toBeGreaterThan(30);
   const leaks = seen.filter(
