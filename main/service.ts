@@ -82,21 +82,19 @@ export interface ConnectionServiceOptions {
 /** The connection machine's effects: PostgreSQL's, and the SSH tunnel machine with its own. */
 export type ConnectionActors = PgEffects['actors'] & { tunnel: TunnelMachine };
 
+/** The secrets besides the password a connect or a save may bring: the SSH ones, the key's. */
+const SecretsSchema = z.object({
+  sshPassword: z.string({ error: 'sshPassword must be text' }).optional(),
+  sshPassphrase: z.string({ error: 'sshPassphrase must be text' }).optional(),
+  sslPassword: z.string({ error: 'sslPassword must be text' }).optional(),
+});
 const ConnectOptionsSchema = z
   .object({
     password: z.string({ error: 'password must be text' }).optional(),
-    sshPassword: z.string({ error: 'sshPassword must be text' }).optional(),
-    sshPassphrase: z.string({ error: 'sshPassphrase must be text' }).optional(),
-    sslPassword: z.string({ error: 'sslPassword must be text' }).optional(),
+    ...SecretsSchema.shape,
   })
   .optional();
-const SshSecretsSchema = z
-  .object({
-    sshPassword: z.string({ error: 'sshPassword must be text' }).optional(),
-    sshPassphrase: z.string({ error: 'sshPassphrase must be text' }).optional(),
-    sslPassword: z.string({ error: 'sslPassword must be text' }).optional(),
-  })
-  .optional();
+const SshSecretsSchema = SecretsSchema.optional();
 const FingerprintSchema = z
   .string({ error: 'fingerprint must be text' })
   .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, {
