@@ -58,6 +58,11 @@ class DelayedPipe {
     if (!this.#timer) this.#schedule();
   }
 
+  /** Nothing is on its way. */
+  get idle(): boolean {
+    return this.#queue.length === 0;
+  }
+
   stop() {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
@@ -154,13 +159,19 @@ export async function createLatencyLink(target: {
     const finish = () => {
       if (!pairs.delete(pair)) return;
       if (pair.hold) clearTimeout(pair.hold);
-      // What is still on its way arrives first; then the other end goes too.
-      setTimeout(() => {
+      // What is still on its way arrives first (a server's last error before it closes, say),
+      // however late a loaded machine runs the pipes' timers; then the other end goes too.
+      const drained = () => {
+        if (!(pair.up.idle && pair.down.idle)) {
+          setTimeout(drained, delayMs).unref();
+          return;
+        }
         pair.up.stop();
         pair.down.stop();
         client.destroy();
         upstream.destroy();
-      }, delayMs + 1).unref();
+      };
+      setTimeout(drained, delayMs + 1).unref();
     };
     client.once('close', finish);
     upstream.once('close', finish);
