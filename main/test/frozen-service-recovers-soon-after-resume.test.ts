@@ -33,6 +33,7 @@ afterEach(async () => {
 interface Line {
   step: string;
   id?: string;
+  seen?: string[];
   ok?: boolean;
   kind?: string;
   applicationName?: string;
@@ -83,7 +84,18 @@ function startService() {
       const id = String(++asked);
       const answer = next((l) => l.step === 'answer' && l.id === id);
       proc.stdin!.write(`${id}\n`);
-      return answer;
+      try {
+        return await answer;
+      } catch (error) {
+        // Still waiting on that query: say what the connection went through meanwhile.
+        const dump = next((l) => l.step === 'dump');
+        proc.stdin!.write('dump\n');
+        const seen = await dump.then(
+          (l) => l.seen?.join(', '),
+          () => 'no dump either',
+        );
+        throw new Error(`${(error as Error).message}; the service's statuses: ${seen}`);
+      }
     },
   };
 }
