@@ -17,6 +17,7 @@ import type {
   ConnectionStatusReport,
   ConnectionTag,
   CredentialSource,
+  PingInput,
   PingResult,
   ProbeInput,
   ServerInfo,
@@ -50,6 +51,18 @@ const probeInput = ({ context }: { context: ConnectionContext }): ProbeInput => 
   ...sessionInput({ context }),
   downSince: context.downSince ?? Date.now(),
   retryAt: context.nextRetryAt,
+});
+
+/** A ping entered by WAKE must test a socket that was open before the wake (PgSession.ping). */
+const pingInput = ({
+  context,
+  event,
+}: {
+  context: ConnectionContext;
+  event: ConnectionEvent;
+}): PingInput => ({
+  ...sessionInput({ context }),
+  afterWake: event.type === 'WAKE',
 });
 
 const timeoutError = (what: string, seconds: number): TuskErrorData => ({
@@ -153,7 +166,7 @@ export const connectionMachine = setup({
     openSession: fromPromise<void, SessionInput>(notProvided('openSession')),
     applySession: fromPromise<SessionSettings, SessionInput>(notProvided('applySession')),
     readServerInfo: fromPromise<ServerInfo, SessionInput>(notProvided('readServerInfo')),
-    ping: fromPromise<PingResult, SessionInput>(notProvided('ping')),
+    ping: fromPromise<PingResult, PingInput>(notProvided('ping')),
     /**
      * Ends whatever the session holds and then sends SESSION_CLOSED. It has no failure
      * outcome: a close that cannot be polite destroys the sockets instead.
@@ -325,7 +338,7 @@ export const connectionMachine = setup({
         pinging: {
           invoke: {
             src: 'ping',
-            input: sessionInput,
+            input: pingInput,
             onDone: {
               target: 'idle',
               actions: { type: 'recordPing', params: ({ event }) => ({ result: event.output }) },

@@ -75,6 +75,14 @@ export interface ProbeInput extends SessionInput {
   retryAt: number | null;
 }
 
+/**
+ * The keepalive ping's input. `afterWake`: the ping a WAKE sent (a sleep, a network change), which
+ * must test a socket that was open before the wake; one opened since says nothing about the old.
+ */
+export interface PingInput extends SessionInput {
+  afterWake: boolean;
+}
+
 export interface CloseInput extends SessionInput {
   reason: 'disconnect' | 'replace' | 'lost' | 'failed';
 }

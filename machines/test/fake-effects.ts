@@ -5,6 +5,7 @@ import type {
   CloseInput,
   ConnectionEvent,
   CredentialSource,
+  PingInput,
   PingResult,
   ServerInfo,
   SessionInput,
@@ -43,6 +44,8 @@ const settings: SessionSettings = {
 export function fakeEffects() {
   const calls: string[] = [];
   const closes: CloseInput['reason'][] = [];
+  /** Why each ping was sent, in order. */
+  const pings: ('after wake' | 'interval')[] = [];
   const failures = new Map<Step, TuskErrorData[]>();
   const held = new Map<Step, Array<() => void>>();
   const holding = new Set<Step>();
@@ -72,12 +75,13 @@ export function fakeEffects() {
     }),
     applySession: fromPromise<SessionSettings, SessionInput>(step('applySession', () => settings)),
     readServerInfo: fromPromise<ServerInfo, SessionInput>(step('readServerInfo', () => serverInfo)),
-    ping: fromPromise<PingResult, SessionInput>(
-      step(
+    ping: fromPromise<PingResult, PingInput>(({ input }) => {
+      pings.push(input.afterWake ? 'after wake' : 'interval');
+      return step(
         'ping',
         (): PingResult => ({ latencyMs: 1, at: 0, pool: { total: 1, idle: 1, waiting: 0 } }),
-      ),
-    ),
+      )();
+    }),
     closeSession: fromCallback<ConnectionEvent, CloseInput>(({ input, sendBack }) => {
       closes.push(input.reason);
       void step('closeSession', () => {
@@ -96,6 +100,7 @@ export function fakeEffects() {
     actors,
     calls,
     closes,
+    pings,
     fail(name: Step, ...errors: TuskErrorData[]) {
       failures.set(name, [...(failures.get(name) ?? []), ...errors]);
     },

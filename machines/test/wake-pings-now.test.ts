@@ -16,6 +16,8 @@ it('WAKE while connected pings at once instead of waiting for the interval', asy
   expect(effects.count('ping')).toBe(1);
   await advance(1);
   expect(effects.count('ping')).toBe(2);
+  // The wake's ping says so, for main/ to test a socket from before the wake with it.
+  expect(effects.pings).toEqual(['after wake', 'interval']);
 });
 
 it('WAKE while waiting to reconnect attempts at once', async () => {

@@ -29,6 +29,12 @@ type Pair = { client: net.Socket; upstream?: net.Socket; dead: boolean };
 export async function createFaultProxy(target: {
   targetHost: string;
   targetPort: number;
+  /**
+   * Connections (numbered from 0 as accepted) that are dead from the start, whatever the mode:
+   * a login that never gets an answer while the others pass, for a test that needs one client of
+   * many stuck (say, a keepalive connection's login).
+   */
+  deadOnArrival?: (index: number) => boolean;
 }): Promise<FaultProxy> {
   let mode: FaultMode = 'pass';
   let closing: Promise<void> | undefined;
@@ -46,7 +52,11 @@ export async function createFaultProxy(target: {
       return;
     }
     client.setNoDelay(true);
-    const pair: Pair = { client, dead: mode === 'blackhole' };
+    const index = connections.length - 1;
+    const pair: Pair = {
+      client,
+      dead: mode === 'blackhole' || target.deadOnArrival?.(index) === true,
+    };
     pairs.add(pair);
     // Half-open (below): a dead pair still answers a FIN with its own, as before.
     client.once('end', () => {

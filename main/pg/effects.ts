@@ -5,6 +5,7 @@ import type {
   CloseInput,
   ConnectionEvent,
   CredentialSource,
+  PingInput,
   PingResult,
   ProbeInput,
   ServerInfo,
@@ -316,8 +317,8 @@ export function createPgEffects(options: PgEffectsOptions = {}) {
       sessionFor(input.connectionId).readServerInfo(),
     ),
 
-    ping: fromPromise<PingResult, SessionInput>(({ input }) =>
-      sessionFor(input.connectionId).ping(),
+    ping: fromPromise<PingResult, PingInput>(({ input }) =>
+      sessionFor(input.connectionId).ping({ afterWake: input.afterWake }),
     ),
 
     // Runs to the end even if the machine stops listening; closeSlot never rejects.

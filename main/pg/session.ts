@@ -519,8 +519,22 @@ export class PgSession {
    * ping shares the only client: when a query holds it, no ping is sent (`skipped`) rather than
    * queueing behind the query, so a silent drop during that query is noticed only when TCP
    * notices (documented limitation).
+   *
+   * `afterWake`: a sleep or a network change came first, so every socket opened before it is in
+   * doubt. The control client, if it was open then, shares their path and stands for them all. If
+   * it was not (still logging in, refused by a full server), there is nothing from before the wake
+   * to ask: a control client opened now would answer through the new path while a session's
+   * socket on the old one waits forever. The session is then taken as lost and replaced, as
+   * clients that reconnect after every sleep do; it costs a reconnect, and only in that case.
    */
-  async ping(): Promise<PingResult> {
+  async ping({ afterWake = false }: { afterWake?: boolean } = {}): Promise<PingResult> {
+    if (afterWake && !this.#res.control && this.config.options.poolMax > 1) {
+      throw new TuskError({
+        kind: 'ConnectionLost',
+        message:
+          'After a sleep or a network change there was no keepalive connection open from before it to check the others with, so they are replaced',
+      });
+    }
     // Bounded: the control client's connect has its own connectTimeoutSec deadline.
     await this.#controlReady;
     if (!this.#res.control && this.#ssl !== undefined && this.#state === 'open') {

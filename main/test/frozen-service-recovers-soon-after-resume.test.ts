@@ -91,10 +91,10 @@ function startService() {
         const dump = next((l) => l.step === 'dump');
         proc.stdin!.write('dump\n');
         const seen = await dump.then(
-          (l) => l.seen?.join(', '),
+          (l) => l.seen?.join('; '),
           () => 'no dump either',
         );
-        throw new Error(`${(error as Error).message}; the service's statuses: ${seen}`);
+        throw new Error(`${(error as Error).message}; the service's transitions: ${seen}`);
       }
     },
   };
