@@ -23,6 +23,7 @@ import type {
   ServerInfo,
   SessionInput,
   SessionSettings,
+  WakeCause,
 } from './connection.types.ts';
 import { isRetryable, type TuskErrorData, toErrorData } from './errors.ts';
 import { tunnelMachine } from './tunnel.machine.ts';
@@ -53,7 +54,10 @@ const probeInput = ({ context }: { context: ConnectionContext }): ProbeInput => 
   retryAt: context.nextRetryAt,
 });
 
-/** A ping entered by WAKE must test a socket that was open before the wake (PgSession.ping). */
+/** The WAKE causes after which a socket opened before may be on a dead path (PingInput). */
+const PATH_CHANGING: ReadonlySet<WakeCause | undefined> = new Set(['resume', 'network', 'online']);
+
+/** A ping entered by such a WAKE must test a socket from before it (PgSession.ping). */
 const pingInput = ({
   context,
   event,
@@ -62,7 +66,7 @@ const pingInput = ({
   event: ConnectionEvent;
 }): PingInput => ({
   ...sessionInput({ context }),
-  afterWake: event.type === 'WAKE',
+  pathInDoubt: event.type === 'WAKE' && PATH_CHANGING.has(event.cause),
 });
 
 const timeoutError = (what: string, seconds: number): TuskErrorData => ({

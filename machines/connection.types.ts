@@ -76,11 +76,14 @@ export interface ProbeInput extends SessionInput {
 }
 
 /**
- * The keepalive ping's input. `afterWake`: the ping a WAKE sent (a sleep, a network change), which
- * must test a socket that was open before the wake; one opened since says nothing about the old.
+ * The keepalive ping's input. `pathInDoubt`: a WAKE whose cause may have changed the network path
+ * under the open sockets (a resume from sleep, an address that came or went, the page back
+ * online) sent it. Such a ping must test a socket that was open before the wake: one opened since
+ * says nothing about the old. A WAKE for a page back in view, a user's "try now" or the readiness
+ * probe pings as the interval does.
  */
 export interface PingInput extends SessionInput {
-  afterWake: boolean;
+  pathInDoubt: boolean;
 }
 
 export interface CloseInput extends SessionInput {

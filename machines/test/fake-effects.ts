@@ -45,7 +45,7 @@ export function fakeEffects() {
   const calls: string[] = [];
   const closes: CloseInput['reason'][] = [];
   /** Why each ping was sent, in order. */
-  const pings: ('after wake' | 'interval')[] = [];
+  const pings: ('path in doubt' | 'interval')[] = [];
   const failures = new Map<Step, TuskErrorData[]>();
   const held = new Map<Step, Array<() => void>>();
   const holding = new Set<Step>();
@@ -76,7 +76,7 @@ export function fakeEffects() {
     applySession: fromPromise<SessionSettings, SessionInput>(step('applySession', () => settings)),
     readServerInfo: fromPromise<ServerInfo, SessionInput>(step('readServerInfo', () => serverInfo)),
     ping: fromPromise<PingResult, PingInput>(({ input }) => {
-      pings.push(input.afterWake ? 'after wake' : 'interval');
+      pings.push(input.pathInDoubt ? 'path in doubt' : 'interval');
       return step(
         'ping',
         (): PingResult => ({ latencyMs: 1, at: 0, pool: { total: 1, idle: 1, waiting: 0 } }),

@@ -16,8 +16,8 @@ it('WAKE while connected pings at once instead of waiting for the interval', asy
   expect(effects.count('ping')).toBe(1);
   await advance(1);
   expect(effects.count('ping')).toBe(2);
-  // The wake's ping says so, for main/ to test a socket from before the wake with it.
-  expect(effects.pings).toEqual(['after wake', 'interval']);
+  // A WAKE with no cause pings as the interval does.
+  expect(effects.pings).toEqual(['interval', 'interval']);
 });
 
 it('WAKE while waiting to reconnect attempts at once', async () => {
@@ -43,4 +43,23 @@ it('WAKE is ignored while disconnected', async () => {
   await settle();
   expect(state()).toEqual({ disconnected: 'closed' });
   expect(effects.calls).toEqual([]);
+});
+
+it("a WAKE for a resume, a network change or the page back online tells the ping the path is in doubt; a page back in view or a user's click does not", async () => {
+  const effects = fakeEffects();
+  const { actor } = startActor(effects, { keepaliveIntervalSec: 60 });
+  actor.send({ type: 'CONNECT' });
+  await settle();
+  for (const cause of ['resume', 'network', 'online', 'visible', 'user', 'ready'] as const) {
+    actor.send({ type: 'WAKE', cause });
+    await settle();
+  }
+  expect(effects.pings).toEqual([
+    'path in doubt',
+    'path in doubt',
+    'path in doubt',
+    'interval',
+    'interval',
+    'interval',
+  ]);
 });

@@ -318,7 +318,7 @@ export function createPgEffects(options: PgEffectsOptions = {}) {
     ),
 
     ping: fromPromise<PingResult, PingInput>(({ input }) =>
-      sessionFor(input.connectionId).ping({ afterWake: input.afterWake }),
+      sessionFor(input.connectionId).ping({ pathInDoubt: input.pathInDoubt }),
     ),
 
     // Runs to the end even if the machine stops listening; closeSlot never rejects.

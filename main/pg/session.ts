@@ -12,7 +12,7 @@ import { type AuthUsed, authUsed } from './auth-guard.ts';
 import type { SocketFactory } from './cancel.ts';
 import { clientClass, clientConfig, type Piggyback, type TuskClient } from './client.ts';
 import { closeClients, destroyAll, type SessionResources } from './close.ts';
-import { type MapOptions, notConnected, toTuskError } from './errors.ts';
+import { hasSqlstate, type MapOptions, notConnected, toTuskError } from './errors.ts';
 import { keptTarget, mismatch, ROLE_PING_SQL, ROLE_SQL, targetMismatch, toRole } from './hosts.ts';
 import { LostAlarm } from './lost.ts';
 import {
@@ -108,6 +108,10 @@ export class PgSession {
   #firstClaimed = false;
   #first: FirstRead | null = null;
   #controlReady: Promise<void> = Promise.resolve();
+  /** The control client's socket is dialed and its login not yet over. */
+  #controlDialing = false;
+  /** The server answered the control client's last login (open, or refused with a SQLSTATE). */
+  #controlHeard = false;
   /** What the first connection settled on (`prefer` may have fallen back), for the control. */
   #ssl: TlsPlan['ssl'] | undefined;
   /** Through an SSH tunnel: every socket (pooled clients, cancel requests) is one of its channels. */
@@ -388,10 +392,16 @@ export class PgSession {
   async #openControl(ssl: TlsPlan['ssl']): Promise<void> {
     this.#ssl = ssl;
     const client = new this.#Client(this.#clientConfig(ssl));
+    this.#controlDialing = true;
+    this.#controlHeard = false;
     try {
       await client.connect();
-    } catch {
+      this.#controlHeard = true;
+    } catch (error) {
+      this.#controlHeard = hasSqlstate(error);
       return;
+    } finally {
+      this.#controlDialing = false;
     }
     // Closed meanwhile: the close waited for this login (it is tracked) and ends it politely.
     if (this.#state === 'closed') return;
@@ -520,20 +530,28 @@ export class PgSession {
    * queueing behind the query, so a silent drop during that query is noticed only when TCP
    * notices (documented limitation).
    *
-   * `afterWake`: a sleep or a network change came first, so every socket opened before it is in
-   * doubt. The control client, if it was open then, shares their path and stands for them all. If
-   * it was not (still logging in, refused by a full server), there is nothing from before the wake
-   * to ask: a control client opened now would answer through the new path while a session's
-   * socket on the old one waits forever. The session is then taken as lost and replaced, as
-   * clients that reconnect after every sleep do; it costs a reconnect, and only in that case.
+   * `pathInDoubt`: a sleep or a network change came first, so every socket opened before it is in
+   * doubt. The control client, open or dialed by then, shares their path and stands for them all:
+   * a login on its way at the wake is waited for (its own deadline bounds it), and one that gets
+   * no answer is a loss. With no control socket from before the wake (its open not begun, or refused by a
+   * full server) there is nothing to ask: a control client opened now would answer through the
+   * new path while a session's socket on the old one waits forever. The session is then taken as
+   * lost and replaced, as clients that reconnect after every sleep do; a reconnect is the cost,
+   * and only in that case.
    */
-  async ping({ afterWake = false }: { afterWake?: boolean } = {}): Promise<PingResult> {
-    if (afterWake && !this.#res.control && this.config.options.poolMax > 1) {
-      throw new TuskError({
-        kind: 'ConnectionLost',
-        message:
-          'After a sleep or a network change there was no keepalive connection open from before it to check the others with, so they are replaced',
-      });
+  async ping({ pathInDoubt = false }: { pathInDoubt?: boolean } = {}): Promise<PingResult> {
+    if (pathInDoubt && !this.#res.control && this.config.options.poolMax > 1) {
+      const dialed = this.#controlDialing;
+      if (dialed) await this.#controlReady;
+      // A refusal (a full server) crossed the path after the wake too: the path is alive.
+      if (!(dialed && this.#controlHeard)) {
+        throw new TuskError({
+          kind: 'ConnectionLost',
+          message: dialed
+            ? "After a sleep or a network change, the keepalive connection's login (begun before it) got no answer, so the connections are replaced"
+            : 'After a sleep or a network change there was no keepalive connection from before it to check the others with, so they are replaced',
+        });
+      }
     }
     // Bounded: the control client's connect has its own connectTimeoutSec deadline.
     await this.#controlReady;

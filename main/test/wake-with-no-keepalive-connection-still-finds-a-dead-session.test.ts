@@ -75,7 +75,7 @@ it("a wake while the keepalive connection's login is stuck replaces the session 
   await proxy.setMode('blackhole');
   await proxy.setMode('pass');
   const waiting = service.query(config.id, 'select 2 as two', [], { sessionId });
-  await service.wake(config.id);
+  service.wakeAll('network');
 
   // Without the rule, the wake's ping waits for the stuck login, opens a fresh control client,
   // finds the only pooled client pinned, skips, and the statement waits for good.
@@ -87,7 +87,7 @@ it("a wake while the keepalive connection's login is stuck replaces the session 
   const seen = statuses.filter((e) => e.connectionId === config.id).map((e) => e.status);
   expect(seen).toEqual(['connecting', 'connected', 'reconnecting', 'connected']);
   expect(errors).toContainEqual(
-    expect.stringMatching(/no keepalive connection open from before it/),
+    expect.stringMatching(/keepalive connection's login \(begun before it\) got no answer/),
   );
   const again = await service.openSession(config.id);
   await expect(
