@@ -548,8 +548,8 @@ export class PgSession {
         throw new TuskError({
           kind: 'ConnectionLost',
           message: dialed
-            ? "After a sleep or a network change, the keepalive connection's login (begun before it) got no answer, so the connections are replaced"
-            : 'After a sleep or a network change there was no keepalive connection from before it to check the others with, so they are replaced',
+            ? "After a sleep or a network change, the keepalive connection's login got no answer: reconnecting"
+            : 'After a sleep or a network change, no keepalive connection was open to check the network path with: reconnecting',
         });
       }
     }

@@ -68,7 +68,7 @@ it('a wake with no keepalive connection (the server refused it) replaces the ses
   actor.send({ type: 'WAKE', cause: 'resume' });
   await waitForStatus(actor, 'reconnecting', 5_000);
   expect(actor.getSnapshot().context.lastError?.message).toMatch(
-    /no keepalive connection from before it/,
+    /no keepalive connection was open to check the network path with/,
   );
   await waitForStatus(actor, 'connected', 10_000);
   expect(statuses.statuses()).toEqual(['connected', 'reconnecting', 'connected']);
