@@ -108,10 +108,11 @@ export class PgSession {
   #firstClaimed = false;
   #first: FirstRead | null = null;
   #controlReady: Promise<void> = Promise.resolve();
-  /** The control client's socket is dialed and its login not yet over. */
-  #controlDialing = false;
-  /** The server answered the control client's last login (open, or refused with a SQLSTATE). */
-  #controlHeard = false;
+  /**
+   * The control client's last login: on its way (`dialing`), answered by the server (`heard`:
+   * open, or refused with a SQLSTATE), or not (`unheard`: no answer, a network error).
+   */
+  #controlLogin: 'none' | 'dialing' | 'heard' | 'unheard' = 'none';
   /** What the first connection settled on (`prefer` may have fallen back), for the control. */
   #ssl: TlsPlan['ssl'] | undefined;
   /** Through an SSH tunnel: every socket (pooled clients, cancel requests) is one of its channels. */
@@ -392,16 +393,13 @@ export class PgSession {
   async #openControl(ssl: TlsPlan['ssl']): Promise<void> {
     this.#ssl = ssl;
     const client = new this.#Client(this.#clientConfig(ssl));
-    this.#controlDialing = true;
-    this.#controlHeard = false;
+    this.#controlLogin = 'dialing';
     try {
       await client.connect();
-      this.#controlHeard = true;
+      this.#controlLogin = 'heard';
     } catch (error) {
-      this.#controlHeard = hasSqlstate(error);
+      this.#controlLogin = hasSqlstate(error) ? 'heard' : 'unheard';
       return;
-    } finally {
-      this.#controlDialing = false;
     }
     // Closed meanwhile: the close waited for this login (it is tracked) and ends it politely.
     if (this.#state === 'closed') return;
@@ -533,18 +531,18 @@ export class PgSession {
    * `pathInDoubt`: a sleep or a network change came first, so every socket opened before it is in
    * doubt. The control client, open or dialed by then, shares their path and stands for them all:
    * a login on its way at the wake is waited for (its own deadline bounds it), and one that gets
-   * no answer is a loss. With no control socket from before the wake (its open not begun, or refused by a
-   * full server) there is nothing to ask: a control client opened now would answer through the
-   * new path while a session's socket on the old one waits forever. The session is then taken as
-   * lost and replaced, as clients that reconnect after every sleep do; a reconnect is the cost,
-   * and only in that case.
+   * no answer is a loss. With no control socket from before the wake (its open not begun, or
+   * refused by a full server) there is nothing to ask: a control client opened now would answer
+   * through the new path while a session's socket on the old one waits forever. The session is
+   * then taken as lost and replaced, as clients that reconnect after every sleep do; a reconnect
+   * is the cost, and only in that case.
    */
   async ping({ pathInDoubt = false }: { pathInDoubt?: boolean } = {}): Promise<PingResult> {
     if (pathInDoubt && !this.#res.control && this.config.options.poolMax > 1) {
-      const dialed = this.#controlDialing;
+      const dialed = this.#controlLogin === 'dialing';
       if (dialed) await this.#controlReady;
       // A refusal (a full server) crossed the path after the wake too: the path is alive.
-      if (!(dialed && this.#controlHeard)) {
+      if (!dialed || this.#controlLogin !== 'heard') {
         throw new TuskError({
           kind: 'ConnectionLost',
           message: dialed
