@@ -2,7 +2,7 @@ import { chmod, mkdtemp, realpath, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { WebSocket } from 'ws';
+import { rawClient } from '../../main/web/test/helpers.ts';
 
 /**
  * A data directory for one app run, readable by the `postgres` user (the demo's server runs as
@@ -59,17 +59,9 @@ export async function hostRecord(
   connectionId: string,
 ): Promise<string> {
   const url = new URL(app.url);
-  const socket = new WebSocket(`ws://${url.host}/ipc${url.search}`);
-  const history = await new Promise<string>((resolve, reject) => {
-    socket.once('error', reject);
-    socket.once('open', () =>
-      socket.send(JSON.stringify({ id: 1, command: 'get_history', args: { connectionId } })),
-    );
-    socket.on('message', (data) => {
-      const frame = JSON.parse(data.toString()) as { id?: number };
-      if (frame.id === 1) resolve(data.toString());
-    });
-  }).finally(() => socket.close());
+  const client = await rawClient(`ws://${url.host}/ipc${url.search}`);
+  const history = JSON.stringify(await client.request('get_history', { connectionId }));
+  await client.close();
   const lines = app.output().trimEnd().split('\n');
   return [`host history: ${history.slice(-4000)}`, 'app output (tail):', ...lines.slice(-40)].join(
     '\n',
