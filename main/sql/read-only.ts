@@ -32,8 +32,9 @@ import { statementRun } from './wire.ts';
  *
  * None of this depends on the parser being right about the statement: its command only decides
  * whether our COMMIT follows (and, with the text itself, whether the fast lane below is taken),
- * and a transaction left open is made read-only before its next statement. A failed statement in a transaction we opened is rolled back (the only extra round
- * trip, on the error path); one in the user's transaction leaves it failed, as psql does.
+ * and a transaction left open is made read-only before its next statement. A failed statement in
+ * a transaction we opened is rolled back (the only extra round trip, on the error path); one in
+ * the user's transaction leaves it failed, as psql does.
  *
  * Unwrapped, the fast lane: a lone plain SELECT goes as one Parse/Bind/Describe/Execute/Sync of
  * its own, without BEGIN READ ONLY and COMMIT, when all of this holds at the moment it is

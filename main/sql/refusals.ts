@@ -14,9 +14,6 @@ import { READ_ONLY_WORDS } from '../../machines/sql-plan.ts';
 
 type Node = Record<string, unknown>;
 
-/** Where the user turns read-only off; every refusal says so. */
-export const WHERE_TO_CHANGE = READ_ONLY_WORDS.whereToChange;
-
 /** Functions that open their own sessions (writing there, or here) or stop others' work. */
 const refusedFunctions: Record<string, string> = {
   dblink: 'dblink() opens its own session, which is not read-only',
@@ -126,7 +123,7 @@ export function readOnlyRefusal(stmt: Node): string | undefined {
 
 /** The message of a refused statement (SQLSTATE 25006, as the server's own read-only refusal). */
 export const refusalMessage = (reason: string): string =>
-  `${READ_ONLY_WORDS.prefix}${reason}. ${READ_ONLY_WORDS.notRun} ${WHERE_TO_CHANGE}`;
+  `${READ_ONLY_WORDS.prefix}${reason}. ${READ_ONLY_WORDS.notRun} ${READ_ONLY_WORDS.whereToChange}`;
 
 /**
  * The server's answers, said for a read-only connection: a refused write (25006) says where to
@@ -138,19 +135,19 @@ export const refusalMessage = (reason: string): string =>
 export function explainReadOnly(error: unknown): unknown {
   const e = error as { code?: unknown; message?: unknown; severity?: unknown } | null;
   if (!e || typeof e.message !== 'string' || typeof e.severity !== 'string') return error;
-  const { prefix, suffix } = READ_ONLY_WORDS;
+  const { prefix, suffix, whereToChange } = READ_ONLY_WORDS;
   if (e.code === '25006') {
-    e.message = `${e.message}${suffix} ${WHERE_TO_CHANGE}`;
+    e.message = `${e.message}${suffix} ${whereToChange}`;
   } else if (e.code === '25001' && /read-write mode must be set/.test(e.message)) {
     e.code = '25006';
     e.message =
       `${prefix}every statement runs in a read-only transaction, which ` +
-      `cannot be made read-write (${e.message}). ${WHERE_TO_CHANGE}`;
+      `cannot be made read-write (${e.message}). ${whereToChange}`;
   } else if (e.code === '2D000') {
     e.code = '25006';
     e.message =
       `${prefix}every statement runs in a read-only transaction, so a ` +
-      `DO block or procedure cannot commit or roll back inside it (${e.message}). ${WHERE_TO_CHANGE}`;
+      `DO block or procedure cannot commit or roll back inside it (${e.message}). ${whereToChange}`;
   }
   return error;
 }
